@@ -1,0 +1,172 @@
+"""The one FilterSet of the log, shared by the HTML list and every data view.
+
+Within a filter, several values mean "any of them" (outcome is granted OR not held);
+different filters combine with AND. Many-to-many filters use EXISTS subqueries so a
+disclosure citing two chosen exemptions appears once, without DISTINCT.
+"""
+
+from __future__ import annotations
+
+import django_filters
+from django import forms
+from django.db.models import Exists, OuterRef, QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from disclosures import search
+from disclosures.models import Disclosure, Exemption, Keyword, Outcome
+
+
+class SlugMultipleChoiceField(forms.MultipleChoiceField):
+    """Accepts any slugs and reports the unknown ones, checked in one query per field."""
+
+    def __init__(self, *args, queryset=None, noun: str = "", **kwargs):
+        self.queryset = queryset
+        self.noun = noun
+        super().__init__(*args, **kwargs)
+
+    def validate(self, value: list[str]) -> None:
+        if self.required and not value:
+            raise forms.ValidationError(self.error_messages["required"], code="required")
+        known = set(self.queryset.filter(slug__in=value).values_list("slug", flat=True))
+        unknown = [slug for slug in value if slug not in known]
+        if unknown:
+            raise forms.ValidationError(
+                _("There is no %(noun)s called %(values)s."),
+                code="invalid_choice",
+                params={"noun": self.noun, "values": ", ".join(sorted(unknown))},
+            )
+
+
+class SlugMultipleFilter(django_filters.MultipleChoiceFilter):
+    field_class = SlugMultipleChoiceField
+
+
+class DisclosureFilter(django_filters.FilterSet):
+    class Sort:
+        NEWEST = "newest"
+        OLDEST = "oldest"
+        RELEVANCE = "relevance"
+        CHOICES = [
+            (NEWEST, _("Newest first")),
+            (OLDEST, _("Oldest first")),
+            (RELEVANCE, _("Most relevant")),
+        ]
+
+    q = django_filters.CharFilter(
+        label=_("Search the log"),
+        method="filter_q",
+        max_length=search.MAX_QUERY_LENGTH,
+        strip=True,
+    )
+    outcome = django_filters.MultipleChoiceFilter(
+        label=_("Outcome"),
+        choices=Outcome.choices,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    exemption = SlugMultipleFilter(
+        label=_("Exemption"),
+        method="filter_exemption",
+        queryset=Exemption.objects.all(),
+        noun=_("exemption"),
+    )
+    keyword = SlugMultipleFilter(
+        label=_("Keyword"),
+        method="filter_keyword",
+        queryset=Keyword.objects.public(),
+        noun=_("keyword"),
+    )
+    date_from = django_filters.DateFilter(
+        label=_("Responded on or after"),
+        field_name="response_date",
+        lookup_expr="gte",
+        input_formats=["%Y-%m-%d"],
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    date_to = django_filters.DateFilter(
+        label=_("Responded on or before"),
+        field_name="response_date",
+        lookup_expr="lte",
+        input_formats=["%Y-%m-%d"],
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    sort = django_filters.ChoiceFilter(
+        label=_("Sort by"),
+        choices=Sort.CHOICES,
+        method="filter_sort",
+        empty_label=None,
+    )
+
+    class Meta:
+        model = Disclosure
+        fields: list[str] = []
+
+    def __init__(self, data=None, *args, **kwargs):
+        if data is not None:
+            data = data.copy()
+            # NUL bytes cannot reach PostgreSQL; strip them before validation.
+            if "q" in data:
+                data["q"] = search.clean_query(data["q"])
+        super().__init__(data, *args, **kwargs)
+
+    def cleaned(self, name: str, default=None):
+        """The validated value of one filter, or ``default`` if it is absent or invalid."""
+        if not self.is_bound:
+            return default
+        self.form.is_valid()
+        value = self.form.cleaned_data.get(name)
+        return default if value in (None, "", []) else value
+
+    @property
+    def query_text(self) -> str:
+        """The search words in force, or '' when the search box is empty or invalid."""
+        return self.cleaned("q", "")
+
+    @property
+    def current_sort(self) -> str:
+        """The order in force: relevance when searching, newest first otherwise."""
+        default = self.Sort.RELEVANCE if self.query_text else self.Sort.NEWEST
+        return self.cleaned("sort", default)
+
+    def filtered_without(self, *excluded: str) -> QuerySet:
+        """The results with every valid filter applied except ``excluded``, unordered.
+
+        Facet counts use it: the count beside an option says how many results choosing
+        that option leaves, so a facet ignores its own filter.
+        """
+        queryset = self.queryset.all()
+        if not self.is_bound:
+            return queryset
+        self.form.is_valid()
+        for name, value in self.form.cleaned_data.items():
+            if name in excluded or name == "sort" or value in (None, "", []):
+                continue
+            queryset = self.filters[name].filter(queryset, value)
+        return queryset
+
+    def filter_q(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        return search.search(queryset, value) if value else queryset
+
+    def filter_exemption(self, queryset: QuerySet, name: str, value: list[str]) -> QuerySet:
+        through = Disclosure.exemptions.through
+        return queryset.filter(
+            Exists(through.objects.filter(disclosure=OuterRef("pk"), exemption__slug__in=value))
+        )
+
+    def filter_keyword(self, queryset: QuerySet, name: str, value: list[str]) -> QuerySet:
+        through = Disclosure.keywords.through
+        return queryset.filter(
+            Exists(through.objects.filter(disclosure=OuterRef("pk"), keyword__slug__in=value))
+        )
+
+    def filter_sort(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        # Ordering is applied in filter_queryset, after every filter has run.
+        return queryset
+
+    def filter_queryset(self, queryset: QuerySet) -> QuerySet:
+        queryset = super().filter_queryset(queryset)
+        sort = self.current_sort
+        if sort == self.Sort.OLDEST:
+            return queryset.order_by("response_date", "id")
+        if sort == self.Sort.RELEVANCE and self.query_text:
+            return search.by_relevance(queryset, self.query_text)
+        return queryset.order_by("-response_date", "-id")

@@ -1,0 +1,141 @@
+"""Public pages of the log. Thin: each picks a public QuerySet and hands it to a template."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils.translation import gettext as _
+from django.views.generic import DetailView, ListView, TemplateView
+from django_filters.views import FilterView
+
+from disclosures import search
+from disclosures.filters import DisclosureFilter
+from disclosures.models import Disclosure, Exemption, Keyword
+from disclosures.pagination import SafePaginator
+
+
+class HomeView(TemplateView):
+    template_name = "disclosures/home.html"
+    latest_count = 8
+
+    def get_context_data(self, **kwargs) -> dict:
+        public = Disclosure.objects.public()
+        return super().get_context_data(
+            latest=public.newest_first().with_related()[: self.latest_count],
+            total=public.count(),
+            filter=DisclosureFilter(queryset=public),
+            **kwargs,
+        )
+
+
+class PublicDisclosureListMixin:
+    """Paginated public disclosures, a page at a time, with their exemptions and keywords."""
+
+    paginate_by = settings.FOILOG_PAGE_SIZE
+    paginator_class = SafePaginator
+    page_kwarg = "page"
+
+    def paginate_queryset(self, queryset, page_size):
+        paginator = self.get_paginator(queryset, page_size)
+        page = paginator.page_or_404(self.request.GET.get(self.page_kwarg))
+        return paginator, page, page.object_list, page.has_other_pages()
+
+    def get_context_data(self, **kwargs) -> dict:
+        context = super().get_context_data(**kwargs)
+        query = self.request.GET.copy()
+        query.pop(self.page_kwarg, None)
+        context["query_without_page"] = query.urlencode()
+        return context
+
+
+class DisclosureListView(PublicDisclosureListMixin, FilterView):
+    """The published log, filtered by the shared FilterSet. Invalid filters answer 400
+    with the page still shown, the valid filters applied and each error explained."""
+
+    filterset_class = DisclosureFilter
+    template_name = "disclosures/disclosure_list.html"
+    strict = False
+
+    def get_queryset(self):
+        return Disclosure.objects.public().with_related()
+
+    def get(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        response = super().get(request, *args, **kwargs)
+        if self.filterset.is_bound and not self.filterset.is_valid():
+            response.status_code = 400
+        return response
+
+    def get_context_data(self, **kwargs) -> dict:
+        return super().get_context_data(
+            facets=search.facet_counts(self.filterset),
+            sort_choices=DisclosureFilter.Sort.CHOICES,
+            current_sort=self.filterset.current_sort,
+            **kwargs,
+        )
+
+
+class DisclosureDetailView(DetailView):
+    """One public disclosure. A withdrawn one answers 410 Gone with its public reason."""
+
+    template_name = "disclosures/disclosure_detail.html"
+    context_object_name = "disclosure"
+
+    def get(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        reference = self.kwargs["reference"]
+        if "\x00" in reference:  # PostgreSQL cannot even compare text holding NUL.
+            raise Http404(_("No published disclosure has that reference."))
+        withdrawn = Disclosure.objects.filter(
+            reference=reference, status=Disclosure.Status.WITHDRAWN
+        ).first()
+        if withdrawn is not None:
+            return render(
+                request, "disclosures/disclosure_gone.html", {"disclosure": withdrawn}, status=410
+            )
+        return super().get(request, *args, **kwargs)
+
+    def get_object(self, queryset=None) -> Disclosure:
+        reference = self.kwargs["reference"]
+        disclosure = Disclosure.objects.public().with_related().filter(reference=reference).first()
+        if disclosure is None:
+            raise Http404(_("No published disclosure has the reference %s.") % reference[:100])
+        return disclosure
+
+
+class KeywordView(PublicDisclosureListMixin, ListView):
+    """Disclosures tagged with one keyword. A keyword used only by unpublished entries
+    does not exist to the public: its name alone could reveal a draft's subject."""
+
+    template_name = "disclosures/keyword_detail.html"
+
+    def get_queryset(self):
+        public = Disclosure.objects.public()
+        self.keyword = get_object_or_404(Keyword.objects.public(), slug=self.kwargs["slug"])
+        return public.filter(keywords=self.keyword).newest_first().with_related()
+
+    def get_context_data(self, **kwargs) -> dict:
+        return super().get_context_data(keyword=self.keyword, **kwargs)
+
+
+class ExemptionListView(ListView):
+    template_name = "disclosures/exemption_list.html"
+    context_object_name = "exemptions"
+
+    def get_queryset(self):
+        return Exemption.objects.with_public_counts()
+
+
+class ExemptionView(PublicDisclosureListMixin, ListView):
+    template_name = "disclosures/exemption_detail.html"
+
+    def get_queryset(self):
+        self.exemption = get_object_or_404(Exemption, slug=self.kwargs["slug"])
+        return (
+            Disclosure.objects.public()
+            .filter(exemptions=self.exemption)
+            .newest_first()
+            .with_related()
+        )
+
+    def get_context_data(self, **kwargs) -> dict:
+        return super().get_context_data(exemption=self.exemption, **kwargs)

@@ -1,0 +1,85 @@
+"""Hostile or mistaken input gets a normal page or a 4xx with a clear message, never a 500."""
+
+import pytest
+from django.urls import reverse
+
+from tests.factories import DisclosureFactory
+
+pytestmark = pytest.mark.django_db
+LIST = reverse("disclosures:list")
+
+
+@pytest.fixture(autouse=True)
+def some_disclosures(db):
+    DisclosureFactory.create_batch(3, keywords=["Drones"], exemptions=["s40-2"])
+
+
+def test_unknown_outcome_is_explained_and_other_filters_still_apply(client):
+    response = client.get(LIST, {"outcome": "bogus", "keyword": "drones"})
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "Some filters could not be used" in html
+    assert "bogus is not one of the available choices" in html
+    assert len(response.context["page_obj"].object_list) == 3
+
+
+@pytest.mark.parametrize("value", ["not-a-date", "2022-02-30", "24/02/2022", "9999999-01-01"])
+def test_malformed_dates_are_explained(client, value):
+    response = client.get(LIST, {"date_from": value})
+    assert response.status_code == 400
+    assert "Enter a valid date" in response.content.decode()
+
+
+@pytest.mark.parametrize("param", ["exemption", "keyword"])
+def test_unknown_slugs_are_named_in_the_message(client, param):
+    response = client.get(LIST, {param: "no-such-thing"})
+    assert response.status_code == 400
+    assert "no-such-thing" in response.content.decode()
+
+
+def test_unknown_sort_is_explained(client):
+    assert client.get(LIST, {"sort": "random()"}).status_code == 400
+
+
+@pytest.mark.parametrize("page", ["999999", "-1", "0", "abc", "1e9", "9" * 50])
+def test_absurd_page_numbers_are_404_with_a_message(client, page):
+    response = client.get(LIST, {"page": page})
+    assert response.status_code == 404
+    assert "page" in response.content.decode().lower()
+
+
+def test_five_thousand_character_query_is_refused_politely(client):
+    response = client.get(LIST, {"q": "drones " * 715})
+    assert response.status_code == 400
+    assert "at most 500 characters" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    "q",
+    [
+        "!!! ??? ((( )))",
+        "'; DROP TABLE disclosures_disclosure; --",
+        "<script>alert(1)</script>",
+        "drones\x00police",
+        "\U0001f681 drones",
+        "Llŷn Peninsula ŵ ŷ",
+        '"unterminated phrase',
+        "-",
+        "OR OR OR",
+        "a & b | !c <-> d:*",
+    ],
+)
+def test_hostile_queries_get_a_normal_page(client, q):
+    response = client.get(LIST, {"q": q})
+    assert response.status_code == 200
+    assert "<script>alert(1)</script>" not in response.content.decode()
+
+
+def test_hostile_detail_references_are_404_not_500(client):
+    for reference in ["%00", "..%2F..%2Fetc%2Fpasswd", "a" * 5000, "'; select 1; --"]:
+        assert client.get(f"/disclosures/{reference}/").status_code == 404
+
+
+def test_bad_keyword_and_exemption_urls_are_404(client):
+    assert client.get("/keywords/nope/").status_code == 404
+    assert client.get("/exemptions/nope/").status_code == 404

@@ -1,0 +1,209 @@
+import datetime
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError
+from django.urls import resolve
+from django.utils import timezone
+
+from disclosures.models import Disclosure, Exemption, Keyword, Outcome
+from tests.factories import DisclosureFactory, KeywordFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.parametrize("reference", ["16495", "FOI-2024-0123", "FOI/23/1234", "FOI 2021 0456"])
+def test_every_reference_shape_has_a_permalink_that_resolves_back(reference):
+    disclosure = DisclosureFactory(reference=reference)
+    url = disclosure.get_absolute_url()
+    match = resolve(url.replace("%20", " "))
+    assert match.url_name == "detail"
+    assert match.kwargs["reference"] == reference
+
+
+def test_reference_is_unique():
+    DisclosureFactory(reference="FOI/23/1234")
+    with pytest.raises(IntegrityError):
+        DisclosureFactory(reference="FOI/23/1234")
+
+
+@pytest.mark.parametrize("reference", [" 16495", "FOI/23/", "/FOI", "FOI\x0023"])
+def test_reference_rejects_edge_slashes_spaces_and_control_characters(reference):
+    disclosure = DisclosureFactory.build(reference=reference)
+    with pytest.raises(ValidationError):
+        disclosure.full_clean(exclude=["exemptions", "keywords"])
+
+
+def test_keyword_names_are_unique_ignoring_case():
+    Keyword.objects.create(name="Drones")
+    with pytest.raises(IntegrityError):
+        Keyword.objects.create(name="DRONES", slug="drones-2")
+
+
+def test_keyword_slug_is_made_from_its_name():
+    assert Keyword.objects.create(name="Body-worn Video").slug == "body-worn-video"
+
+
+def test_outcomes_are_the_seven_statistical_categories():
+    assert set(Outcome.values) == {
+        "granted-in-full",
+        "granted-in-part",
+        "not-held",
+        "refused",
+        "refused-cost-limit",
+        "refused-vexatious",
+        "neither-confirm-nor-deny",
+    }
+    assert Outcome.COST_LIMIT.label == "Refused – cost limit (s12)"
+
+
+def test_public_excludes_drafts_scheduled_and_withdrawn(unpublished):
+    visible = DisclosureFactory(reference="LIVE-1")
+    assert list(Disclosure.objects.public()) == [visible]
+
+
+def test_scheduled_disclosure_becomes_public_when_due():
+    disclosure = DisclosureFactory(scheduled=True)
+    assert not Disclosure.objects.public().exists()
+    assert disclosure.is_scheduled
+    Disclosure.objects.filter(pk=disclosure.pk).update(
+        published_at=timezone.now() - datetime.timedelta(seconds=1)
+    )
+    assert Disclosure.objects.public().get() == disclosure
+
+
+def test_publish_now_and_publish_later():
+    now = DisclosureFactory(draft=True)
+    now.publish()
+    assert now.is_public
+    later = DisclosureFactory(draft=True)
+    later.publish(at=timezone.now() + datetime.timedelta(hours=3))
+    assert later.is_scheduled and not later.is_public
+
+
+def test_withdrawing_needs_a_public_reason():
+    disclosure = DisclosureFactory()
+    with pytest.raises(ValidationError):
+        disclosure.withdraw("   ")
+    disclosure.withdraw("Published in error.")
+    disclosure.refresh_from_db()
+    assert disclosure.status == Disclosure.Status.WITHDRAWN
+    assert disclosure.withdrawn_reason == "Published in error."
+
+
+def test_withdrawn_without_reason_fails_validation():
+    disclosure = DisclosureFactory.build(status=Disclosure.Status.WITHDRAWN, withdrawn_reason="")
+    with pytest.raises(ValidationError) as error:
+        disclosure.clean()
+    assert "withdrawn_reason" in error.value.message_dict
+
+
+def test_unpublish_returns_to_draft_and_leaves_public():
+    disclosure = DisclosureFactory()
+    disclosure.unpublish()
+    assert not Disclosure.objects.public().exists()
+
+
+def test_search_vector_follows_keyword_changes():
+    disclosure = DisclosureFactory(title="Fleet", keywords=["Drones"])
+    assert Disclosure.objects.filter(search_vector="drone").get() == disclosure
+
+    keyword = Keyword.objects.get(slug="drones")
+    keyword.name = "Helicopters"
+    keyword.save()
+    assert Disclosure.objects.filter(search_vector="helicopter").get() == disclosure
+    assert not Disclosure.objects.filter(search_vector="drone").exists()
+
+    disclosure.keywords.clear()
+    assert not Disclosure.objects.filter(search_vector="helicopter").exists()
+
+
+def test_search_vector_weighs_title_above_request_above_narrative():
+    disclosure = DisclosureFactory(
+        title="Tasers", request_text="Batons in use", response_narrative="Handcuffs issued"
+    )
+    disclosure.refresh_from_db()
+    vector = str(disclosure.search_vector)
+    assert "'taser':1A" in vector
+    assert "'baton':2B" in vector
+    assert "'handcuff':5C" in vector
+
+
+def test_seeded_exemptions_cover_foia_sections_21_to_44_and_the_eir():
+    codes = set(Exemption.objects.values_list("code", flat=True))
+    sections = {int(code[1:3]) for code in codes if code.startswith("s")}
+    assert sections >= {
+        21,
+        22,
+        23,
+        24,
+        26,
+        27,
+        28,
+        29,
+        30,
+        31,
+        32,
+        33,
+        34,
+        35,
+        36,
+        37,
+        38,
+        39,
+        40,
+        41,
+        42,
+        43,
+        44,
+    }
+    assert {"s31(1)(a)", "s40(2)", "s43(2)", "reg 12(4)(b)", "reg 12(5)(b)", "reg 13"} <= codes
+
+
+def test_exemption_kinds_follow_the_act():
+    assert Exemption.objects.get(code="s40(2)").kind == Exemption.Kind.ABSOLUTE
+    assert Exemption.objects.get(code="s21").kind == Exemption.Kind.ABSOLUTE
+    assert Exemption.objects.get(code="s43(2)").kind == Exemption.Kind.QUALIFIED
+    assert Exemption.objects.get(code="s31(1)(a)").name.startswith("Law enforcement")
+
+
+@pytest.mark.parametrize(
+    ("code", "slug"),
+    [
+        ("s40(2)", "s40-2"),
+        ("s31(1)(a)", "s31-1-a"),
+        ("s22A", "s22a"),
+        ("reg 12(4)(b)", "eir-12-4-b"),
+        ("reg 13", "eir-13"),
+        ("s36(2)(b)(i)", "s36-2-b-i"),
+    ],
+)
+def test_exemption_slug_for_code(code, slug):
+    assert Exemption.slug_for(code) == slug
+    assert Exemption.objects.get(code=code).slug == slug
+
+
+def test_scottish_exemption_can_be_added_with_its_slug_made_for_it():
+    exemption = Exemption.objects.create(
+        code="s38(1)(b) FOISA",
+        legislation=Exemption.Legislation.FOISA,
+        name="Personal information",
+        kind=Exemption.Kind.ABSOLUTE,
+    )
+    assert exemption.slug == "s38-1-b-foisa"
+
+
+def test_keywords_of_unpublished_disclosures_are_not_public(unpublished):
+    DisclosureFactory(keywords=["Overtime"])
+    assert list(Keyword.objects.public().values_list("slug", flat=True)) == ["overtime"]
+
+
+def test_exemption_public_counts_ignore_unpublished(unpublished):
+    DisclosureFactory(exemptions=["s24-1"])
+    assert Exemption.objects.with_public_counts().get(slug="s24-1").public_count == 1
+
+
+def test_keyword_factory_reuses_existing_keyword():
+    assert KeywordFactory(name="Drones", slug="drones") == KeywordFactory(
+        name="Drones", slug="drones"
+    )

@@ -1,0 +1,81 @@
+import datetime
+
+import pytest
+from django.urls import reverse
+
+from tests.factories import DisclosureFactory
+
+pytestmark = pytest.mark.django_db
+LIST = reverse("disclosures:list")
+
+
+def references(response) -> list[str]:
+    return [d.reference for d in response.context["page_obj"].object_list]
+
+
+def test_list_shows_published_disclosures_newest_first(client):
+    DisclosureFactory(reference="OLD", response_date=datetime.date(2020, 1, 1))
+    DisclosureFactory(reference="NEW", response_date=datetime.date(2024, 1, 1))
+    response = client.get(LIST)
+    assert response.status_code == 200
+    assert references(response) == ["NEW", "OLD"]
+    assert "2 disclosures" in response.content.decode()
+
+
+def test_list_is_paginated_and_every_page_is_a_link(client, settings):
+    DisclosureFactory.create_batch(25)
+    response = client.get(LIST, {"outcome": "granted-in-full"})
+    assert len(references(response)) == 20
+    html = response.content.decode()
+    assert "outcome=granted-in-full&amp;page=2" in html
+    second = client.get(LIST, {"outcome": "granted-in-full", "page": 2})
+    assert len(references(second)) == 5
+
+
+def test_filters_are_a_form_on_the_page_that_keeps_its_state(client):
+    DisclosureFactory(outcome="not-held", keywords=["Drones"], exemptions=["s40-2"])
+    html = client.get(
+        LIST, {"q": "vehicles", "outcome": "not-held", "date_from": "2020-01-01"}
+    ).content.decode()
+    assert '<form class="filters" method="get"' in html
+    assert 'value="vehicles"' in html
+    assert 'value="not-held" id="outcome-not-held" checked' in html
+    assert 'value="2020-01-01"' in html
+    assert 'name="exemption" value="s40-2"' in html
+    assert 'name="keyword" value="drones"' in html
+
+
+def test_sort_oldest_first(client):
+    DisclosureFactory(reference="OLD", response_date=datetime.date(2020, 1, 1))
+    DisclosureFactory(reference="NEW", response_date=datetime.date(2024, 1, 1))
+    assert references(client.get(LIST, {"sort": "oldest"})) == ["OLD", "NEW"]
+
+
+@pytest.mark.parametrize("rows", [3, 30])
+def test_list_query_count_does_not_grow_with_rows(client, django_assert_num_queries, rows):
+    for n in range(rows):
+        DisclosureFactory(keywords=[f"Topic {n % 4}"], exemptions=["s40-2", "s31-1-a"])
+    # count, page, exemptions, keywords, and one query per facet (outcome, exemption,
+    # keyword, year).
+    with django_assert_num_queries(8):
+        response = client.get(LIST)
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize("rows", [3, 30])
+def test_filtered_search_query_count_does_not_grow_with_rows(
+    client, django_assert_num_queries, rows
+):
+    for _n in range(rows):
+        DisclosureFactory(keywords=["Drones"], exemptions=["s40-2"], title="Drones in use")
+    params = {
+        "q": "drones",
+        "exemption": "s40-2",
+        "keyword": "drones",
+        "outcome": "granted-in-full",
+    }
+    # plus one query each to check the exemption and keyword slugs exist.
+    with django_assert_num_queries(10):
+        response = client.get(LIST, params)
+    assert response.status_code == 200
+    assert len(references(response)) == min(rows, 20)

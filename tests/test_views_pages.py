@@ -1,0 +1,126 @@
+"""Home, detail, keyword and exemption pages."""
+
+import pytest
+from django.urls import reverse
+
+from tests.factories import DisclosureFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_home_has_search_box_latest_and_count(client):
+    DisclosureFactory.create_batch(3)
+    DisclosureFactory(title="The very latest", response_date="2030-01-01")
+    response = client.get(reverse("disclosures:home"))
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert 'role="search"' in html and 'name="q"' in html
+    assert "answers to 4 Freedom of Information requests" in html
+    assert html.index("The very latest") < html.index("Request number")
+
+
+def test_home_query_count_is_constant(client, django_assert_num_queries):
+    DisclosureFactory.create_batch(12, keywords=["Drones"], exemptions=["s40-2"])
+    with django_assert_num_queries(4):  # latest, exemptions, keywords, count
+        client.get(reverse("disclosures:home"))
+
+
+@pytest.mark.parametrize("reference", ["16495", "FOI-2024-0123", "FOI/23/1234", "FOI 2021 0456"])
+def test_detail_page_for_every_reference_shape(client, reference):
+    disclosure = DisclosureFactory(
+        reference=reference, title="Drone fleet", exemptions=["s40-2"], keywords=["Drones"]
+    )
+    response = client.get(disclosure.get_absolute_url())
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "<h1>Drone fleet</h1>" in html
+    assert "s40(2) Personal information: third parties" in html
+    assert 'href="/keywords/drones/"' in html
+
+
+def test_detail_shows_everything_the_disclosure_holds(client):
+    disclosure = DisclosureFactory(
+        request_text="1. How many?\n\n2. Since when?",
+        response_narrative="Having completed enquiries, none are held.",
+        outcome="not-held",
+        response_date="2022-02-24",
+    )
+    html = client.get(disclosure.get_absolute_url()).content.decode()
+    assert "<p>1. How many?</p>" in html and "<p>2. Since when?</p>" in html
+    assert "Having completed enquiries, none are held." in html
+    assert "Information not held" in html
+    assert "24 February 2022" in html
+
+
+@pytest.mark.parametrize("rows", [1, 10])
+def test_detail_query_count_is_constant(client, django_assert_num_queries, rows):
+    disclosure = DisclosureFactory(
+        keywords=[f"K{n}" for n in range(rows)], exemptions=["s40-2", "s31-1-a", "s43-2"][:rows]
+    )
+    with django_assert_num_queries(4):  # withdrawn check, disclosure, exemptions, keywords
+        client.get(disclosure.get_absolute_url())
+
+
+def test_unknown_reference_is_404_with_a_message(client):
+    response = client.get("/disclosures/FOI/99/9999/")
+    assert response.status_code == 404
+    assert "No published disclosure has the reference FOI/99/9999." in response.content.decode()
+
+
+def test_withdrawn_disclosure_is_gone_with_410_and_reason(client):
+    disclosure = DisclosureFactory(withdrawn=True, title="Secret withdrawn thing")
+    response = client.get(disclosure.get_absolute_url())
+    assert response.status_code == 410
+    html = response.content.decode()
+    assert "Published in error: it named a member of staff." in html
+    assert "Secret withdrawn thing" not in html
+
+
+def test_keyword_page_lists_its_public_disclosures(client):
+    DisclosureFactory(title="Drones one", keywords=["Drones"])
+    DisclosureFactory(title="Overtime", keywords=["Overtime"])
+    response = client.get(reverse("disclosures:keyword", args=["drones"]))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Drones one" in html and "Overtime</a>" not in html
+    assert "<h1>Drones</h1>" in html
+
+
+def test_keyword_used_only_by_unpublished_entries_is_404(client, unpublished):
+    assert client.get(reverse("disclosures:keyword", args=["covert-drones"])).status_code == 404
+
+
+def test_keyword_page_query_count_is_constant(client, django_assert_num_queries):
+    DisclosureFactory.create_batch(15, keywords=["Drones"], exemptions=["s40-2"])
+    with django_assert_num_queries(5):  # keyword, count, page, exemptions, keywords
+        client.get(reverse("disclosures:keyword", args=["drones"]))
+
+
+def test_exemption_list_explains_and_counts(client, unpublished):
+    DisclosureFactory(exemptions=["s40-2"])
+    response = client.get(reverse("disclosures:exemptions"))
+    html = response.content.decode()
+    assert response.status_code == 200
+    rows = {e.slug: e.public_count for e in response.context["exemptions"]}
+    assert rows["s40-2"] == 1
+    assert rows["s24-1"] == 0  # cited only by unpublished entries
+    assert "Qualified" in html and "Absolute" in html
+
+
+def test_exemption_page_says_what_it_means_and_lists_disclosures(client):
+    DisclosureFactory(title="Officer names", exemptions=["s40-2"])
+    DisclosureFactory(title="Crime maps", exemptions=["s31-1-a"])
+    response = client.get(reverse("disclosures:exemption", args=["s40-2"]))
+    html = response.content.decode()
+    assert "Personal data of someone other than the applicant" in html
+    assert "Officer names" in html and "Crime maps" not in html
+
+
+def test_unknown_exemption_is_404(client):
+    assert client.get(reverse("disclosures:exemption", args=["s99-9"])).status_code == 404
+
+
+def test_exemption_page_query_count_is_constant(client, django_assert_num_queries):
+    DisclosureFactory.create_batch(15, keywords=["Drones"], exemptions=["s40-2"])
+    with django_assert_num_queries(5):  # exemption, count, page, exemptions, keywords
+        client.get(reverse("disclosures:exemption", args=["s40-2"]))

@@ -52,12 +52,7 @@ class DisclosureFilter(django_filters.FilterSet):
             (RELEVANCE, _("Most relevant")),
         ]
 
-    q = django_filters.CharFilter(
-        label=_("Search the log"),
-        method="filter_q",
-        max_length=search.MAX_QUERY_LENGTH,
-        strip=True,
-    )
+    q = django_filters.CharFilter(label=_("Search the log"), method="filter_q", strip=True)
     outcome = django_filters.MultipleChoiceFilter(
         label=_("Outcome"),
         choices=Outcome.choices,
@@ -101,11 +96,14 @@ class DisclosureFilter(django_filters.FilterSet):
         fields: list[str] = []
 
     def __init__(self, data=None, *args, **kwargs):
-        if data is not None:
+        self.query_was_shortened = False
+        if data is not None and "q" in data:
             data = data.copy()
-            # NUL bytes cannot reach PostgreSQL; strip them before validation.
-            if "q" in data:
-                data["q"] = search.clean_query(data["q"])
+            query = search.clean_query(data["q"])
+            if len(query) > search.MAX_QUERY_LENGTH:
+                query = search.shorten_query(query)
+                self.query_was_shortened = True
+            data["q"] = query
         super().__init__(data, *args, **kwargs)
 
     def cleaned(self, name: str, default=None):

@@ -317,3 +317,22 @@ class Disclosure(models.Model):
         self.withdrawn_reason = reason.strip()
         self.updated_by = by
         self.save()
+
+
+class SearchWord(models.Model):
+    """A word seen in a disclosure, for "did you mean" suggestions by trigram similarity.
+
+    Filled by a database trigger (migration 0005) as disclosures are saved. It may hold
+    words of unpublished entries: a suggestion is only offered after checking that it
+    finds public disclosures (see ``search.suggest``), so no such word is ever shown.
+    """
+
+    word = models.CharField(max_length=40, primary_key=True)
+
+    class Meta:
+        indexes = [
+            GinIndex(fields=["word"], name="searchword_trigram", opclasses=["gin_trgm_ops"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.word

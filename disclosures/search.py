@@ -7,26 +7,37 @@ they know from web search: words, "quoted phrases", OR, -excluded.
 
 from __future__ import annotations
 
+import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from django.contrib.postgres.search import SearchQuery, SearchRank
-from django.db.models import Count, F, QuerySet
-from django.db.models.functions import ExtractYear
+from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
+from django.db import connection
+from django.db.models import Count, F, QuerySet, TextField, Value
+from django.db.models.functions import Concat, ExtractYear
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
 
 from disclosures.models import SEARCH_CONFIG, Disclosure, Keyword, Outcome
 
 if TYPE_CHECKING:
     from disclosures.filters import DisclosureFilter
 
-# Longer queries are refused with a message, not silently cut: nobody types 500 characters
-# and a bounded query keeps websearch_to_tsquery and ts_rank cheap.
+# Longer queries are shortened, and the page says so: nobody types 500 characters, and a
+# bounded query keeps websearch_to_tsquery, ts_rank and ts_headline cheap.
 MAX_QUERY_LENGTH = 500
 
 
 def clean_query(text: str) -> str:
     """Normalise what a user typed: no NUL bytes (PostgreSQL rejects them), trimmed."""
     return " ".join(text.replace("\x00", " ").split())
+
+
+def shorten_query(text: str) -> str:
+    """``text`` cut to MAX_QUERY_LENGTH characters, at a word boundary where there is one."""
+    cut = text[:MAX_QUERY_LENGTH]
+    return cut.rsplit(" ", 1)[0] if " " in cut else cut
 
 
 def search_query(text: str) -> SearchQuery:
@@ -36,6 +47,17 @@ def search_query(text: str) -> SearchQuery:
 def search(queryset: QuerySet, text: str) -> QuerySet:
     """Disclosures in ``queryset`` whose stored search vector matches ``text``."""
     return queryset.filter(search_vector=search_query(text))
+
+
+def find_reference(queryset: QuerySet, text: str) -> Disclosure | None:
+    """The public disclosure whose reference is exactly ``text`` (ignoring case), if any.
+
+    Only text that could be a reference is looked up: it holds a digit, as every
+    reference shape does (16495, FOI-2024-0123, FOI/23/1234).
+    """
+    if not text or len(text) > 100 or not any(ch.isdigit() for ch in text):
+        return None
+    return queryset.filter(reference__iexact=text).first()
 
 
 def by_relevance(queryset: QuerySet, text: str) -> QuerySet:
@@ -121,3 +143,106 @@ def facet_counts(filterset: DisclosureFilter, keyword_limit: int = 25) -> dict[s
         .order_by("-year")
     ]
     return {"outcome": outcome, "exemption": exemption, "keyword": keyword, "year": year}
+
+
+# Private-use characters mark matches inside ts_headline's output, so the text can be
+# HTML-escaped first and the markers turned into <mark> after: nothing a requester or
+# officer typed is ever rendered as HTML.
+_START, _STOP = "\ue000", "\ue001"
+_HEADLINE_OPTIONS = {
+    "start_sel": _START,
+    "stop_sel": _STOP,
+    "max_words": 35,
+    "min_words": 15,
+    "max_fragments": 2,
+    "fragment_delimiter": " … ",
+}
+
+
+def _marked(text: str) -> SafeString:
+    return mark_safe(  # noqa: S308 -- escaped first; only our markers become tags
+        escape(text).replace(_START, "<mark>").replace(_STOP, "</mark>")
+    )
+
+
+def add_headlines(rows: Sequence[Disclosure], text: str) -> None:
+    """Set ``title_headline`` and ``headline`` (HTML with <mark>) on each row shown.
+
+    ts_headline re-parses the whole text, so it runs only for the rows on the page: one
+    query for the page, never for every match.
+    """
+    if not rows or not text:
+        return
+    query = search_query(text)
+    body = Concat("request_text", Value("\n"), "response_narrative", output_field=TextField())
+    found = Disclosure.objects.filter(pk__in=[row.pk for row in rows]).values_list(
+        "pk",
+        SearchHeadline(
+            "title",
+            query,
+            config=SEARCH_CONFIG,
+            highlight_all=True,
+            start_sel=_START,
+            stop_sel=_STOP,
+        ),
+        SearchHeadline(body, query, config=SEARCH_CONFIG, **_HEADLINE_OPTIONS),
+    )
+    headlines = {pk: (title, snippet) for pk, title, snippet in found}
+    for row in rows:
+        title, snippet = headlines.get(row.pk, (row.title, ""))
+        row.title_headline = _marked(title)
+        row.headline = _marked(snippet) if _START in snippet else None
+
+
+_WORD = re.compile(r"[^\W\d_]{3,40}")
+_SUGGESTIONS_SQL = """
+    WITH terms AS (
+        SELECT ord, lower(unaccent(term)) AS norm
+          FROM unnest(%s::text[]) WITH ORDINALITY AS t(term, ord)
+    )
+    SELECT ord,
+           CASE WHEN EXISTS (SELECT 1 FROM disclosures_searchword WHERE word = norm) THEN NULL
+           ELSE (SELECT word FROM disclosures_searchword
+                  WHERE word %% norm
+                  ORDER BY levenshtein(word, norm), similarity(word, norm) DESC, word
+                  LIMIT 1)
+           END
+      FROM terms ORDER BY ord
+"""
+
+
+def suggest(text: str, public: QuerySet) -> str | None:
+    """A corrected query for misspelt words ("polcing drones" → "policing drones"), or None.
+
+    Each word not in the vocabulary is replaced by its nearest vocabulary word (trigram
+    candidates, closest by edit distance). The vocabulary may hold words of unpublished
+    entries, so a suggestion is offered only if it finds public disclosures. Two queries
+    at most, whatever the number of words.
+    """
+    matches = list(_WORD.finditer(text))
+    words = [m.group() for m in matches if m.group() != "OR"]
+    if not words:
+        return None
+    with connection.cursor() as cursor:
+        # Typing slips such as "tasres" for "tasers" score about 0.27; pg_trgm's default
+        # threshold of 0.3 would miss them.
+        cursor.execute("SELECT set_config('pg_trgm.similarity_threshold', '0.2', false)")
+        cursor.execute(_SUGGESTIONS_SQL, [words])
+        replacements = [row[1] for row in cursor.fetchall()]
+    if not any(replacements):
+        return None
+    corrected, position, index = [], 0, 0
+    for match in matches:
+        if match.group() == "OR":
+            continue
+        replacement = replacements[index]
+        index += 1
+        if replacement:
+            corrected.append(text[position : match.start()])
+            corrected.append(replacement)
+            position = match.end()
+    corrected.append(text[position:])
+    suggestion = "".join(corrected)
+    if suggestion == text or not search(public, suggestion).exists():
+        return None
+    return suggestion

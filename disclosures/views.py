@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.generic import DetailView, ListView, TemplateView
 from django_filters.views import FilterView
@@ -61,18 +61,33 @@ class DisclosureListView(PublicDisclosureListMixin, FilterView):
         return Disclosure.objects.public().with_related()
 
     def get(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        # A reference typed in the search box goes straight to that disclosure.
+        query = search.clean_query(request.GET.get("q", ""))
+        if set(request.GET) <= {"q"} and query:
+            found = search.find_reference(Disclosure.objects.public(), query)
+            if found is not None:
+                return redirect(found)
         response = super().get(request, *args, **kwargs)
         if self.filterset.is_bound and not self.filterset.is_valid():
             response.status_code = 400
         return response
 
     def get_context_data(self, **kwargs) -> dict:
-        return super().get_context_data(
+        context = super().get_context_data(**kwargs)
+        query = self.filterset.query_text
+        search.add_headlines(context["page_obj"].object_list, query)
+        context.update(
             facets=search.facet_counts(self.filterset),
+            suggestion=search.suggest(query, Disclosure.objects.public()) if query else None,
             sort_choices=DisclosureFilter.Sort.CHOICES,
             current_sort=self.filterset.current_sort,
-            **kwargs,
+            has_filters=any(
+                self.request.GET.get(name)
+                for name in self.filterset.filters
+                if name not in ("q", "sort")
+            ),
         )
+        return context
 
 
 class DisclosureDetailView(DetailView):

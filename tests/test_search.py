@@ -1,0 +1,277 @@
+"""Ranked full-text search, highlights, suggestions and facet counts."""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+
+from disclosures import search
+from disclosures.models import Disclosure
+from tests.factories import DisclosureFactory
+
+pytestmark = pytest.mark.django_db
+LIST = reverse("disclosures:list")
+
+
+def found(client, **params) -> list[str]:
+    response = client.get(LIST, params)
+    assert response.status_code == 200
+    return [d.reference for d in response.context["page_obj"].object_list]
+
+
+def test_title_match_outranks_narrative_only_match(client):
+    DisclosureFactory(
+        reference="NARRATIVE",
+        title="Fleet costs",
+        response_date="2024-06-01",
+        response_narrative="We do not hold records of tasers.",
+    )
+    DisclosureFactory(
+        reference="TITLE", title="Tasers issued to officers", response_date="2020-01-01"
+    )
+    assert found(client, q="tasers") == ["TITLE", "NARRATIVE"]
+
+
+def test_keyword_weighs_like_the_title(client):
+    DisclosureFactory(
+        reference="REQUEST", request_text="How many drones?", response_date="2024-01-01"
+    )
+    DisclosureFactory(reference="KEYWORD", keywords=["Drones"], response_date="2020-01-01")
+    assert found(client, q="drones") == ["KEYWORD", "REQUEST"]
+
+
+def test_sort_newest_overrides_relevance(client):
+    DisclosureFactory(reference="OLD", title="Tasers", response_date="2020-01-01")
+    DisclosureFactory(
+        reference="NEW", title="Fleet", response_narrative="tasers", response_date="2024-01-01"
+    )
+    assert found(client, q="tasers", sort="newest") == ["NEW", "OLD"]
+    assert found(client, q="tasers", sort="oldest") == ["OLD", "NEW"]
+    assert found(client, q="tasers") == ["OLD", "NEW"]
+
+
+def test_stemming_finds_other_forms_of_a_word(client):
+    DisclosureFactory(reference="A", title="Predictive policing")
+    assert found(client, q="police") == ["A"]
+    assert found(client, q="policed") == ["A"]
+
+
+def test_accents_are_ignored_both_ways(client):
+    DisclosureFactory(reference="CAFE", title="Licensing of the café on the Llŷn peninsula")
+    assert found(client, q="cafe") == ["CAFE"]
+    assert found(client, q="Llyn") == ["CAFE"]
+    assert found(client, q="Llŷn") == ["CAFE"]
+
+
+def test_quoted_phrase_needs_the_words_together(client):
+    DisclosureFactory(reference="PHRASE", title="Stop and search figures")
+    DisclosureFactory(reference="APART", title="Search warrants", request_text="Stop the cars")
+    assert sorted(found(client, q="stop search")) == ["APART", "PHRASE"]
+    assert found(client, q='"stop and search"') == ["PHRASE"]
+
+
+def test_excluded_word(client):
+    DisclosureFactory(reference="DRONES", title="Drones and helicopters")
+    DisclosureFactory(reference="HELI", title="Helicopters")
+    assert found(client, q="helicopters -drones") == ["HELI"]
+
+
+def test_or_finds_either(client):
+    DisclosureFactory(reference="T", title="Tasers")
+    DisclosureFactory(reference="D", title="Drones")
+    DisclosureFactory(reference="X", title="Overtime")
+    assert sorted(found(client, q="tasers OR drones")) == ["D", "T"]
+
+
+@pytest.mark.parametrize("typed", ["16495", "FOI/23/1234", "foi/23/1234", "  FOI/23/1234 "])
+def test_reference_in_the_box_goes_straight_to_it(client, typed):
+    DisclosureFactory(reference="16495")
+    DisclosureFactory(reference="FOI/23/1234")
+    response = client.get(LIST, {"q": typed})
+    assert response.status_code == 302
+    assert response.url in ("/disclosures/16495/", "/disclosures/FOI/23/1234/")
+
+
+def test_reference_of_a_draft_does_not_jump(client):
+    DisclosureFactory(reference="FOI/23/9999", draft=True)
+    response = client.get(LIST, {"q": "FOI/23/9999"})
+    assert response.status_code == 200
+
+
+def test_snippet_marks_matched_words_and_escapes_html(client):
+    DisclosureFactory(
+        title="Drone <b>fleet</b>",
+        request_text="<script>alert(1)</script> How many drones does the force fly?",
+    )
+    html = client.get(LIST, {"q": "drones"}).content.decode()
+    assert "<mark>drones</mark>" in html
+    assert "<mark>Drone</mark> &lt;b&gt;fleet&lt;/b&gt;" in html
+    assert "<script>alert(1)</script>" not in html
+    assert "many <mark>drones</mark> does the force fly?" in html
+
+
+def test_headlines_are_computed_for_the_page_only(client, django_assert_max_num_queries):
+    DisclosureFactory.create_batch(45, title="Drones")
+    response = client.get(LIST, {"q": "drones", "page": 3})
+    rows = response.context["page_obj"].object_list
+    assert len(rows) == 5
+    assert all("<mark>" in row.title_headline for row in rows)
+
+
+def test_suggestion_for_misspelt_words_is_a_link(client):
+    DisclosureFactory(title="Predictive policing", request_text="Do you use drones?")
+    response = client.get(LIST, {"q": "polcing drones"})
+    assert response.context["suggestion"] == "policing drones"
+    assert '<a href="?q=policing%20drones">policing drones</a>' in response.content.decode()
+
+
+def test_suggestion_keeps_quotes_and_operators(client):
+    DisclosureFactory(title="Body worn video", request_text="cameras")
+    assert search.suggest('"body worn videp" -drones', Disclosure.objects.public()) == (
+        '"body worn video" -drones'
+    )
+
+
+def test_no_suggestion_when_every_word_is_known(client):
+    DisclosureFactory(title="Predictive policing")
+    assert client.get(LIST, {"q": "policing"}).context["suggestion"] is None
+
+
+def test_words_of_unpublished_entries_are_never_suggested(client, unpublished):
+    DisclosureFactory(reference="Q", title="Quarterly figures")
+    # "Secret" exists only in unpublished entries.
+    assert client.get(LIST, {"q": "secrte"}).context["suggestion"] is None
+
+
+def test_empty_result_says_so_and_offers_to_clear_filters(client):
+    DisclosureFactory(title="Drones", outcome="granted-in-full")
+    response = client.get(LIST, {"q": "drones", "outcome": "refused"})
+    html = response.content.decode()
+    assert "No published disclosures match" in html
+    assert "Keep the search words and clear the other filters" in html
+    assert 'href="/disclosures/?q=drones"' in html
+
+
+def test_empty_result_offers_the_suggestion(client):
+    DisclosureFactory(title="Tasers")
+    html = client.get(LIST, {"q": "tasres"}).content.decode()
+    assert "No published disclosures match" in html
+    assert '<a href="?q=tasers">tasers</a>' in html
+
+
+@pytest.fixture
+def faceted(db):
+    DisclosureFactory(
+        outcome="granted-in-full",
+        title="Drones A",
+        keywords=["Drones"],
+        exemptions=[],
+        response_date=datetime.date(2022, 5, 1),
+    )
+    DisclosureFactory(
+        outcome="granted-in-part",
+        title="Drones B",
+        keywords=["Drones", "Staff"],
+        exemptions=["s40-2"],
+        response_date=datetime.date(2023, 5, 1),
+    )
+    DisclosureFactory(
+        outcome="granted-in-part",
+        title="Drones C",
+        keywords=["Staff"],
+        exemptions=["s40-2", "s31-1-a"],
+        response_date=datetime.date(2023, 6, 1),
+    )
+    DisclosureFactory(
+        outcome="refused",
+        title="Staffing",
+        keywords=["Staff"],
+        exemptions=["s31-1-a"],
+        response_date=datetime.date(2024, 1, 1),
+    )
+
+
+def counts(facet) -> dict[str, int]:
+    return {option.value: option.count for option in facet if option.count}
+
+
+def test_facet_counts_for_a_query(client, faceted):
+    facets = client.get(LIST, {"q": "drones"}).context["facets"]
+    assert counts(facets["outcome"]) == {"granted-in-full": 1, "granted-in-part": 2}
+    assert counts(facets["exemption"]) == {"s40-2": 2, "s31-1-a": 1}
+    assert counts(facets["keyword"]) == {"drones": 2, "staff": 2}
+    assert counts(facets["year"]) == {"2022": 1, "2023": 2}
+
+
+def test_facet_counts_under_combined_filters_ignore_their_own_filter(client, faceted):
+    params = {"q": "drones", "outcome": "granted-in-part", "exemption": "s40-2"}
+    response = client.get(LIST, params)
+    assert [d.title for d in response.context["page_obj"]] == ["Drones B", "Drones C"]
+    facets = response.context["facets"]
+    # outcome counts: query + exemption filter, any outcome
+    assert counts(facets["outcome"]) == {"granted-in-part": 2}
+    # exemption counts: query + outcome filter, any exemption
+    assert counts(facets["exemption"]) == {"s40-2": 2, "s31-1-a": 1}
+    # keyword and year counts: every filter applies
+    assert counts(facets["keyword"]) == {"drones": 1, "staff": 2}
+    assert counts(facets["year"]) == {"2023": 2}
+    selected = {o.value for o in facets["outcome"] if o.selected}
+    assert selected == {"granted-in-part"}
+
+
+def test_facet_counts_are_shown_beside_options(client, faceted):
+    html = client.get(LIST, {"q": "drones"}).content.decode()
+    assert 'Granted in part <span class="count">(2)</span>' in html
+
+
+def test_unpublished_entries_are_in_neither_results_nor_counts(client, unpublished):
+    DisclosureFactory(title="Public drones", keywords=["Drones"])
+    response = client.get(LIST, {"q": "drones"})
+    assert [d.title for d in response.context["page_obj"]] == ["Public drones"]
+    facets = response.context["facets"]
+    assert sum(o.count for o in facets["outcome"]) == 1
+    assert "covert-drones" not in counts(facets["keyword"])
+    assert "s24-1" not in counts(facets["exemption"])
+
+
+def test_every_page_of_a_large_result_is_reachable(client, settings):
+    DisclosureFactory.create_batch(65, title="Drones")
+    last = client.get(LIST, {"q": "drones", "page": 4})
+    assert last.status_code == 200
+    assert len(last.context["page_obj"].object_list) == 5
+    seen = set()
+    for page in range(1, 5):
+        seen |= {d.pk for d in client.get(LIST, {"q": "drones", "page": page}).context["page_obj"]}
+    assert len(seen) == 65
+
+
+@pytest.mark.parametrize(
+    "q",
+    [
+        "x" * 10_000,
+        "!!!...,,,;;;",
+        "' OR 1=1; --",
+        "<img src=x onerror=alert(1)>",
+        "police\x00drones",
+        "🚓🚁 police",
+        "Llŷn Ŵ Ŷ ŵ ŷ â",
+        "))))((((",
+        '"""',
+        "!!!drones",
+    ],
+)
+def test_hostile_input_gets_a_normal_page(client, q):
+    DisclosureFactory(title="Police drones")
+    response = client.get(LIST, {"q": q})
+    assert response.status_code == 200
+    assert "onerror=alert(1)>" not in response.content.decode()
+
+
+@pytest.mark.parametrize("rows", [3, 30])
+def test_search_page_query_count_is_constant(client, django_assert_num_queries, rows):
+    for n in range(rows):
+        DisclosureFactory(title=f"Police drones {n}", keywords=["Drones"], exemptions=["s40-2"])
+    # count, page ids, rows, exemptions, keywords, headlines, 4 facets, and two for the
+    # suggestion lookup (similarity threshold, vocabulary)
+    with django_assert_num_queries(12):
+        client.get(LIST, {"q": "police drones"})

@@ -9,14 +9,20 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import router, transaction
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
 from django.template.response import TemplateResponse
+from django.urls import path
 from django.utils import timezone
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from disclosures.models import Disclosure, Exemption, Keyword
+from disclosures import imports, search
+from disclosures.models import Change, Disclosure, Document, Exemption, Keyword
 
 PUBLISHING_FIELDS = ("status", "published_at", "withdrawn_reason")
 
@@ -55,6 +61,133 @@ class WithdrawForm(forms.Form):
     )
 
 
+# Uploads checked but not yet imported, in the session: token → filename, sheet, publish.
+IMPORT_SESSION_KEY = "disclosure_imports"
+# Rows listed in the import report page; manage.py import_log lists them all.
+IMPORT_REPORT_ROWS = 2000
+
+
+class ImportLogForm(forms.Form):
+    file = forms.FileField(
+        label=_("Log file"),
+        help_text=_(
+            "A CSV or Excel (.xlsx) file, one disclosure a row, with headings such as "
+            "Reference, Title, Request, Outcome, Exemptions, Date, Response, Keywords."
+        ),
+    )
+    sheet = forms.CharField(
+        label=_("Sheet"),
+        required=False,
+        max_length=100,
+        help_text=_("For a workbook: the sheet to read. Blank: the first visible sheet."),
+    )
+    publish = forms.BooleanField(
+        label=_("Publish new disclosures"),
+        required=False,
+        initial=True,
+        help_text=_("Each is published as of 09:00 on its response date. Untick to import drafts."),
+    )
+
+    def __init__(self, *args, may_publish: bool, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if not may_publish:
+            # Without the publish permission an import makes drafts only.
+            del self.fields["publish"]
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > imports.MAX_FILE_SIZE:
+            raise ValidationError(
+                _("The file is larger than %(size)d MB: split it into parts.")
+                % {"size": imports.MAX_FILE_SIZE // (1024 * 1024)}
+            )
+        return upload
+
+
+class DocumentForm(forms.ModelForm):
+    class Meta:
+        model = Document
+        fields = ("title", "file", "position")
+
+    def clean(self):
+        cleaned = super().clean()
+        upload = cleaned.get("file")
+        if upload and "file" in self.changed_data:
+            data = upload.read()
+            upload.seek(0)
+            try:
+                self.instance.inspect(data, upload.name)
+            except ValidationError as error:
+                self.add_error("file", error)
+        return cleaned
+
+
+class DocumentInline(admin.TabularInline):
+    """Released documents: checked by content when attached, their text made searchable."""
+
+    model = Document
+    form = DocumentForm
+    extra = 1
+    fields = ("title", "file", "position", "kind", "size", "findings_count")
+    readonly_fields = ("kind", "size", "findings_count")
+
+    @admin.display(description=_("safety findings"))
+    def findings_count(self, document: Document) -> int | str:
+        return len(document.findings) if document.pk else "–"
+
+
+class ChangeInline(admin.TabularInline):
+    """The disclosure's history, read only: who changed what, and when."""
+
+    model = Change
+    extra = 0
+    can_delete = False
+    fields = ("changed_at", "changed_by", "what_changed")
+    readonly_fields = fields
+    verbose_name_plural = _("history")
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    @admin.display(description=_("what changed"))
+    def what_changed(self, change: Change) -> str:
+        if change.created:
+            return _("Created")
+        return format_html_join(
+            "", "<div><strong>{}</strong>: {} → {}</div>",
+            (
+                (name.replace("_", " "), _short(before), _short(after))
+                for name, (before, after) in change.fields.items()
+            ),
+        )
+
+
+def _short(value: str, limit: int = 120) -> str:
+    return value if len(value) <= limit else value[: limit - 1] + "…"
+
+
+class DisclosureForm(forms.ModelForm):
+    # Shown to publishers when there are safety findings. The fingerprint of the findings
+    # on screen travels with the form, so ticking the box approves exactly what was seen,
+    # not a document uploaded in the same save.
+    safety_review = forms.BooleanField(
+        label=_("I have reviewed every safety finding listed above"), required=False
+    )
+    safety_fingerprint_seen = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = Disclosure
+        fields = "__all__"
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["safety_fingerprint_seen"].initial = self.instance.safety_fingerprint()
+
+
 @admin.register(Disclosure)
 class DisclosureAdmin(admin.ModelAdmin):
     list_display = ("reference", "title", "outcome", "response_date", "state", "updated_at")
@@ -68,7 +201,11 @@ class DisclosureAdmin(admin.ModelAdmin):
     search_fields = ("reference", "title", "request_text")
     date_hierarchy = "response_date"
     autocomplete_fields = ("exemptions", "keywords")
-    readonly_fields = ("created_at", "updated_at", "updated_by")
+    readonly_fields = (
+        "created_at", "updated_at", "updated_by", "safety_findings", "earlier_answers"
+    )
+    form = DisclosureForm
+    inlines = (DocumentInline, ChangeInline)
     actions = ("publish_now", "unpublish", "withdraw")
     list_per_page = 50
     show_full_result_count = False
@@ -79,9 +216,65 @@ class DisclosureAdmin(admin.ModelAdmin):
             {"fields": ("outcome", "exemptions", "response_date", "response_narrative")},
         ),
         (_("Keywords"), {"fields": ("keywords",)}),
+        (_("Earlier answers to similar requests"), {"fields": ("earlier_answers",)}),
+        (_("Safety checks"), {"fields": ("safety_findings",)}),
         (_("Publication"), {"fields": PUBLISHING_FIELDS}),
         (_("Record"), {"fields": ("created_at", "updated_at", "updated_by")}),
     )
+
+    def get_fieldsets(self, request: HttpRequest, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if self.has_publish_permission(request):
+            review = ("safety_review", "safety_fingerprint_seen")
+            fieldsets = [
+                (name, {**opts, "fields": (*opts["fields"], *review)})
+                if name == _("Safety checks") else (name, opts)
+                for name, opts in fieldsets
+            ]
+        return fieldsets
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        return super().get_queryset(request).select_related("updated_by")
+
+    @admin.display(description=_("findings"))
+    def safety_findings(self, obj: Disclosure) -> str:
+        if not obj.pk:
+            return _("Checked when the disclosure and its documents are saved.")
+        findings = obj.safety_findings()
+        if not findings:
+            return _("No findings in the text or the documents.")
+        status = (
+            _("Reviewed by a publisher.")
+            if not obj.needs_safety_review()
+            else _("Not yet reviewed: a publisher must review these before publishing.")
+        )
+        return format_html(
+            "<p><strong>{}</strong></p><ul>{}</ul>",
+            status,
+            format_html_join(
+                "", "<li><strong>{}</strong> {}: {}</li>",
+                ((where, finding.location, finding.message) for where, finding in findings),
+            ),
+        )
+
+    @admin.display(description=_("published disclosures"))
+    def earlier_answers(self, obj: Disclosure) -> str:
+        if not obj.pk:
+            return _("Shown once the draft is saved.")
+        similar = search.similar_to(obj)
+        if not similar:
+            return _("No similar published disclosures.")
+        return format_html(
+            "<ul>{}</ul>",
+            format_html_join(
+                "", '<li><a href="{}">{}</a> {} ({}, {})</li>',
+                (
+                    (d.get_absolute_url(), d.reference, d.title, d.get_outcome_display(),
+                     d.response_date.strftime("%d %b %Y"))
+                    for d in similar
+                ),
+            ),
+        )
 
     @admin.display(description=_("state"))
     def state(self, obj: Disclosure) -> str:
@@ -105,20 +298,72 @@ class DisclosureAdmin(admin.ModelAdmin):
         return fields
 
     def save_model(self, request: HttpRequest, obj: Disclosure, form, change: bool) -> None:
+        stored = Disclosure.objects.filter(pk=obj.pk).first() if change else None
+        form.stored_status = stored.status if stored else Disclosure.Status.DRAFT
+        form.snapshot_before = stored.snapshot() if stored else {}
         if obj.status == Disclosure.Status.PUBLISHED and obj.published_at is None:
-            obj.published_at = timezone.now()
+            obj.published_at = timezone.now().replace(microsecond=0)
         obj.updated_by = request.user
         super().save_model(request, obj, form, change)
 
+    def save_formset(self, request: HttpRequest, form, formset, change: bool) -> None:
+        for instance in formset.save(commit=False):
+            if isinstance(instance, Document) and instance.uploaded_by_id is None:
+                instance.uploaded_by = request.user
+            instance.save()
+        for instance in formset.deleted_objects:
+            instance.delete()
+        formset.save_m2m()
+
+    def save_related(self, request: HttpRequest, form, formsets, change: bool) -> None:
+        """After documents and keywords are saved: apply the publisher's review, keep an
+        entry with unreviewed findings out of public view, and record the change."""
+        super().save_related(request, form, formsets, change)
+        obj = form.instance
+        seen = form.cleaned_data.get("safety_fingerprint_seen")
+        if (
+            form.cleaned_data.get("safety_review")
+            and self.has_publish_permission(request)
+            and seen == obj.safety_fingerprint()
+        ):
+            obj.mark_safety_reviewed()
+            obj.save(update_fields=["safety_reviewed_fingerprint"])
+        if obj.status == Disclosure.Status.PUBLISHED and obj.needs_safety_review():
+            obj.status = (
+                form.stored_status
+                if form.stored_status != Disclosure.Status.PUBLISHED
+                else Disclosure.Status.DRAFT
+            )
+            obj.save(update_fields=["status"])
+            self.message_user(
+                request,
+                _("%(reference)s was not published: review its safety findings, tick the "
+                  "box to confirm, and save again.") % {"reference": obj.reference},
+                messages.ERROR,
+            )
+        obj.record_change(form.snapshot_before, request.user)
+
+    def response_action(self, request: HttpRequest, queryset: QuerySet) -> HttpResponse | None:
+        # One transaction per action: if the database fails part way through publishing
+        # or withdrawing a selection, none of it is changed, never half of it. (The
+        # change form already saves in one transaction.)
+        with transaction.atomic(using=router.db_for_write(self.model)):
+            return super().response_action(request, queryset)
+
     @admin.action(description=_("Publish selected disclosures now"), permissions=["publish"])
     def publish_now(self, request: HttpRequest, queryset: QuerySet) -> None:
+        published = 0
         for disclosure in queryset:
-            disclosure.publish(by=request.user)
+            try:
+                disclosure.publish(by=request.user)
+                published += 1
+            except ValidationError as error:
+                self.message_user(request, " ".join(error.messages), messages.ERROR)
         self.message_user(
             request,
-            ngettext("Published %d disclosure.", "Published %d disclosures.", len(queryset))
-            % len(queryset),
-            messages.SUCCESS,
+            ngettext("Published %d disclosure.", "Published %d disclosures.", published)
+            % published,
+            messages.SUCCESS if published else messages.WARNING,
         )
 
     @admin.action(description=_("Return selected disclosures to draft"), permissions=["publish"])
@@ -159,6 +404,112 @@ class DisclosureAdmin(admin.ModelAdmin):
                 "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
             },
         )
+
+    def get_urls(self):
+        # Before the default URLs, whose "<path:object_id>/" would otherwise take "import/".
+        return [
+            path(
+                "import/",
+                self.admin_site.admin_view(self.import_view),
+                name="disclosures_disclosure_import",
+            ),
+            *super().get_urls(),
+        ]
+
+    def import_view(self, request: HttpRequest) -> HttpResponse:
+        """Import a log: upload a file, read the dry run's report, confirm, import.
+
+        Needs the add permission. New entries are published only for staff who may
+        publish; existing entries are updated only for staff who may change them. Between
+        the check and the import the file waits in the default storage under a random
+        name (``imports.keep_upload``) that only this session may import, so the rows
+        imported are exactly the rows checked.
+        """
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        may_publish = self.has_publish_permission(request)
+        may_update = self.has_change_permission(request)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Import a log"),
+            "opts": self.model._meta,
+            "may_publish": may_publish,
+            "report_rows_limit": IMPORT_REPORT_ROWS,
+        }
+        if request.method == "POST" and "token" in request.POST:
+            return self._import_checked_upload(request, request.POST["token"], context)
+
+        form = ImportLogForm(request.POST or None, request.FILES or None, may_publish=may_publish)
+        if request.method == "POST" and form.is_valid():
+            upload = form.cleaned_data["file"]
+            data = upload.read()
+            sheet = form.cleaned_data["sheet"]
+            publish = may_publish and form.cleaned_data.get("publish", False)
+            try:
+                log = imports.read_log(data, upload.name, sheet=sheet or None)
+            except imports.LogFileError as error:
+                form.add_error("file", str(error))
+            else:
+                report = imports.dry_run(log, publish=publish, update_existing=may_update)
+                context.update(self._import_report_context(report, upload.name))
+                if not report.has_errors and report.to_write:
+                    token = imports.keep_upload(data)
+                    # Only the latest few checked uploads of a session can be imported.
+                    pending = list(request.session.get(IMPORT_SESSION_KEY, {}).items())[-4:]
+                    request.session[IMPORT_SESSION_KEY] = dict(pending) | {
+                        token: {"filename": upload.name, "sheet": sheet, "publish": publish}
+                    }
+                    context.update(token=token, publish=publish)
+        context["form"] = form
+        return TemplateResponse(request, "admin/disclosures/import_log.html", context)
+
+    def _import_checked_upload(
+        self, request: HttpRequest, token: str, context: dict
+    ) -> HttpResponse:
+        pending = request.session.get(IMPORT_SESSION_KEY, {})
+        upload = pending.pop(token, None)
+        request.session[IMPORT_SESSION_KEY] = pending
+        try:
+            if upload is None:
+                raise FileNotFoundError(token)
+            data = imports.kept_upload(token)
+            log = imports.read_log(data, upload["filename"], sheet=upload["sheet"] or None)
+        except (FileNotFoundError, imports.LogFileError):
+            self.message_user(
+                request, _("That file is no longer waiting: upload it again."), messages.ERROR
+            )
+            return redirect("admin:disclosures_disclosure_import")
+        finally:
+            if upload is not None:
+                imports.discard_upload(token)
+        report = imports.import_log(
+            log,
+            user=request.user,
+            publish=upload["publish"] and self.has_publish_permission(request),
+            update_existing=self.has_change_permission(request),
+        )
+        if report.has_errors:
+            # The log changed between the check and the import, e.g. another edit.
+            context.update(self._import_report_context(report, upload["filename"]))
+            context["form"] = ImportLogForm(may_publish=context["may_publish"])
+            return TemplateResponse(request, "admin/disclosures/import_log.html", context)
+        self.message_user(
+            request,
+            _("Imported %(filename)s: %(summary)s.")
+            % {"filename": upload["filename"], "summary": report.summary()},
+            messages.SUCCESS,
+        )
+        return redirect("admin:disclosures_disclosure_changelist")
+
+    def _import_report_context(self, report: imports.ImportReport, filename: str) -> dict:
+        # With errors nothing can be imported: list only the rows to fix.
+        rows = report.error_rows if report.has_errors else report.rows
+        return {
+            "report": report,
+            "filename": filename,
+            "report_rows": rows[:IMPORT_REPORT_ROWS],
+            "report_rows_hidden": max(0, len(rows) - IMPORT_REPORT_ROWS),
+        }
 
 
 @admin.register(Exemption)

@@ -6,7 +6,11 @@ public surface starts from it.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import re
+import uuid
+from pathlib import PurePath
 
 from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex
@@ -18,6 +22,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
+
+from disclosures import safety
+from disclosures.safety import Finding
 
 # The text search configuration made by migration 0001: English stemming, accents ignored.
 SEARCH_CONFIG = "foilog"
@@ -235,11 +242,18 @@ class Disclosure(models.Model):
     # Kept current by database triggers (migration 0002) so that every way of changing
     # keywords, the admin, imports or plain SQL, updates the search vector.
     keywords_text = models.TextField(editable=False, blank=True, default="")
+    # The text of the released documents, kept current by triggers (migration 0006), so a
+    # search finds words that appear only inside a spreadsheet or letter.
+    documents_text = models.TextField(editable=False, blank=True, default="")
+    # The safety findings a publisher reviewed, by fingerprint: new findings (a new
+    # document, changed text) need a new review before the entry can be published.
+    safety_reviewed_fingerprint = models.CharField(max_length=64, blank=True, editable=False)
     search_vector = models.GeneratedField(
         expression=(
             SearchVector("title", "keywords_text", weight="A", config=SEARCH_CONFIG)
             + SearchVector("request_text", weight="B", config=SEARCH_CONFIG)
             + SearchVector("response_narrative", weight="C", config=SEARCH_CONFIG)
+            + SearchVector("documents_text", weight="D", config=SEARCH_CONFIG)
         ),
         output_field=SearchVectorField(),
         db_persist=True,
@@ -295,28 +309,249 @@ class Disclosure(models.Model):
             and self.published_at > timezone.now()
         )
 
+    def safety_findings(self) -> list[tuple[str, Finding]]:
+        """Every safety finding of this disclosure: its own text, then each document's.
+
+        Returns (where, finding) pairs; ``where`` names the field or document.
+        """
+        findings = [
+            (str(label), finding)
+            for label, text in (
+                (_("Title"), self.title),
+                (_("Request"), self.request_text),
+                (_("Response"), self.response_narrative),
+            )
+            for finding in safety.check_text(text)
+        ]
+        if self.pk:
+            for document in self.documents.all():
+                findings += [(document.title, finding) for finding in document.findings_list()]
+        return findings
+
+    def safety_fingerprint(self) -> str:
+        """A digest of the current findings ('' when there are none)."""
+        findings = self.safety_findings()
+        if not findings:
+            return ""
+        flat = [[where, f.check, f.location, f.message] for where, f in findings]
+        return hashlib.sha256(json.dumps(flat).encode()).hexdigest()
+
+    def needs_safety_review(self) -> bool:
+        fingerprint = self.safety_fingerprint()
+        return bool(fingerprint) and fingerprint != self.safety_reviewed_fingerprint
+
+    def mark_safety_reviewed(self) -> None:
+        self.safety_reviewed_fingerprint = self.safety_fingerprint()
+
     def publish(self, by=None, at=None) -> None:
-        """Publish now, or schedule for ``at`` when it lies in the future."""
+        """Publish now, or schedule for ``at`` when it lies in the future.
+
+        Raises ValidationError while safety findings await a publisher's review.
+        """
+        if self.needs_safety_review():
+            raise ValidationError(
+                _("%(reference)s has safety findings that a publisher must review first.")
+                % {"reference": self.reference}
+            )
+        before = self.snapshot()
         self.status = self.Status.PUBLISHED
-        self.published_at = at or timezone.now()
+        # Whole seconds: the admin's time field has no microseconds, and a value it cannot
+        # show would read as a change on every later save.
+        self.published_at = (at or timezone.now()).replace(microsecond=0)
         self.withdrawn_reason = ""
         self.updated_by = by
         self.save()
+        self.record_change(before, by)
 
     def unpublish(self, by=None) -> None:
         """Back to draft: the entry leaves every public surface."""
+        before = self.snapshot()
         self.status = self.Status.DRAFT
         self.updated_by = by
         self.save()
+        self.record_change(before, by)
 
     def withdraw(self, reason: str, by=None) -> None:
         """Withdraw with a public reason; the permalink then answers 410 Gone."""
         if not reason.strip():
             raise ValidationError(_("Say publicly why the disclosure was withdrawn."))
+        before = self.snapshot()
         self.status = self.Status.WITHDRAWN
         self.withdrawn_reason = reason.strip()
         self.updated_by = by
         self.save()
+        self.record_change(before, by)
+
+    # Fields whose changes the history records, in the order shown.
+    TRACKED_FIELDS = (
+        "reference", "title", "request_text", "outcome", "response_date",
+        "response_narrative", "status", "published_at", "withdrawn_reason",
+    )
+
+    def snapshot(self) -> dict[str, str]:
+        """The disclosure's recorded state, as text: fields, exemptions, keywords, documents.
+
+        Taken before a change and compared after it by ``record_change``.
+        """
+        if not self.pk:
+            return {}
+        state = {name: _as_text(getattr(self, name)) for name in self.TRACKED_FIELDS}
+        state["exemptions"] = ", ".join(e.code for e in self.exemptions.all())
+        state["keywords"] = ", ".join(k.name for k in self.keywords.all())
+        state["documents"] = ", ".join(d.title for d in self.documents.all())
+        return state
+
+    def record_change(self, before: dict[str, str], by=None) -> Change | None:
+        """Record who changed what since ``before`` (a snapshot). Returns the Change, or
+        None when nothing changed."""
+        after = self.snapshot()
+        fields = {
+            name: [before.get(name, ""), value]
+            for name, value in after.items()
+            if before.get(name, "") != value
+        }
+        if not fields:
+            return None
+        return Change.objects.create(
+            disclosure=self, changed_by=by, created=not before, fields=fields
+        )
+
+
+def _as_text(value) -> str:
+    if value is None:
+        return ""
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return str(value)
+
+
+class Change(models.Model):
+    """One recorded change to a disclosure or its documents: who, when and what."""
+
+    disclosure = models.ForeignKey(Disclosure, on_delete=models.CASCADE, related_name="changes")
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+", verbose_name=_("changed by"),
+    )
+    changed_at = models.DateTimeField(_("changed at"), auto_now_add=True)
+    created = models.BooleanField(_("created"), default=False)
+    # {field: [before, after]}, as text.
+    fields = models.JSONField(_("what changed"), default=dict)
+
+    class Meta:
+        ordering = ["-changed_at", "-id"]
+        verbose_name = _("change")
+        verbose_name_plural = _("history")
+
+    def __str__(self) -> str:
+        return f"{self.disclosure.reference} {self.changed_at:%Y-%m-%d %H:%M}"
+
+    def summary(self) -> str:
+        if self.created:
+            return _("Created")
+        return ", ".join(name.replace("_", " ") for name in self.fields)
+
+
+def document_path(document: Document, filename: str) -> str:
+    """A safe stored name: a random name under documents/<year>/, the type's extension.
+
+    The uploaded name is kept only as ``original_name`` for the download's filename; it
+    never becomes a path, so nothing an uploader names can traverse or collide.
+    """
+    return f"documents/{timezone.now():%Y}/{uuid.uuid4().hex}.{document.kind or 'bin'}"
+
+
+class Document(models.Model):
+    """A file released with a disclosure: checked by content, its text made searchable."""
+
+    MEDIA_TYPES = {
+        "pdf": "application/pdf",
+        "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        "xls": "application/vnd.ms-excel",
+        "ods": "application/vnd.oasis.opendocument.spreadsheet",
+        "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        "odt": "application/vnd.oasis.opendocument.text",
+        "csv": "text/csv",
+        "txt": "text/plain",
+    }
+    LABELS = {
+        "pdf": "PDF", "xlsx": "Excel spreadsheet", "xls": "Excel 97-2003 spreadsheet",
+        "ods": "OpenDocument spreadsheet", "docx": "Word document",
+        "odt": "OpenDocument text", "csv": "CSV spreadsheet", "txt": "Plain text",
+    }
+
+    disclosure = models.ForeignKey(
+        Disclosure, on_delete=models.CASCADE, related_name="documents"
+    )
+    title = models.CharField(_("title"), max_length=200)
+    file = models.FileField(_("file"), upload_to=document_path, max_length=200)
+    original_name = models.CharField(max_length=255, editable=False, blank=True)
+    kind = models.CharField(_("type"), max_length=8, editable=False)
+    size = models.PositiveBigIntegerField(_("size in bytes"), editable=False, default=0)
+    text = models.TextField(editable=False, blank=True, default="")
+    findings = models.JSONField(_("safety findings"), editable=False, default=list)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["position", "id"]
+        verbose_name = _("document")
+        verbose_name_plural = _("documents")
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse(
+            "disclosures:document",
+            kwargs={"reference": self.disclosure.reference, "pk": self.pk},
+        )
+
+    @property
+    def media_type(self) -> str:
+        return self.MEDIA_TYPES.get(self.kind, "application/octet-stream")
+
+    @property
+    def kind_label(self) -> str:
+        return self.LABELS.get(self.kind, self.kind.upper())
+
+    @property
+    def download_name(self) -> str:
+        stem = PurePath(self.original_name).stem or slugify(self.title) or "document"
+        return f"{stem}.{self.kind}"
+
+    def inspect(self, data: bytes, name: str) -> None:
+        """Fill type, size, searchable text and safety findings from the file's bytes.
+
+        Raises ValidationError when the content is not an accepted type or is too big.
+        """
+        limit = settings.FOILOG_MAX_DOCUMENT_SIZE
+        if len(data) > limit:
+            raise ValidationError(
+                _("The file is %(size)s MB; the limit is %(limit)s MB.")
+                % {"size": round(len(data) / 1e6, 1), "limit": round(limit / 1e6, 1)}
+            )
+        kind = safety.detect_type(data, name)
+        if kind is None:
+            raise ValidationError(
+                _("This file is not a PDF, Word, Excel, OpenDocument, CSV or text file "
+                  "(judged by its content, not its name).")
+            )
+        self.kind = kind
+        self.size = len(data)
+        self.original_name = PurePath(name).name[:255]
+        self.text = safety.extract_text(data, name).replace("\x00", " ")
+        self.findings = [
+            {"check": f.check, "message": f.message, "location": f.location}
+            for f in safety.check_document(data, name)
+        ]
+
+    def findings_list(self) -> list[Finding]:
+        return [Finding(**finding) for finding in self.findings]
 
 
 class SearchWord(models.Model):

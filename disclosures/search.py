@@ -246,3 +246,31 @@ def suggest(text: str, public: QuerySet) -> str | None:
     if suggestion == text or not search(public, suggestion).exists():
         return None
     return suggestion
+
+
+_SIMILARITY_WORD = re.compile(r"[^\W\d_]{4,}")
+
+
+def similar_to(disclosure: Disclosure, limit: int = 5) -> list[Disclosure]:
+    """Published disclosures most like ``disclosure``, best first, for an officer who may
+    cite an earlier answer rather than answer the same question twice.
+
+    The draft's title, keywords and request become an OR query over the stored vectors,
+    so shared title words and keywords (weight A) count most. Stop words drop out in
+    websearch_to_tsquery.
+    """
+    text = " ".join(
+        [disclosure.title, " ".join(k.name for k in disclosure.keywords.all()),
+         disclosure.request_text[:2000]]
+    )
+    words = list(dict.fromkeys(w.lower() for w in _SIMILARITY_WORD.findall(text)))[:40]
+    if not words:
+        return []
+    query = search_query(" OR ".join(words))
+    return list(
+        Disclosure.objects.public()
+        .exclude(pk=disclosure.pk)
+        .filter(search_vector=query)
+        .annotate(rank=SearchRank(F("search_vector"), query))
+        .order_by("-rank", "-response_date")[:limit]
+    )

@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.generic import DetailView, ListView, TemplateView
+from django.views.generic import DetailView, ListView, TemplateView, View
 from django_filters.views import FilterView
 
 from disclosures import search
 from disclosures.filters import DisclosureFilter
-from disclosures.models import Disclosure, Exemption, Keyword
+from disclosures.models import Disclosure, Document, Exemption, Keyword
 from disclosures.pagination import SafePaginator
 
 
@@ -111,10 +111,34 @@ class DisclosureDetailView(DetailView):
 
     def get_object(self, queryset=None) -> Disclosure:
         reference = self.kwargs["reference"]
-        disclosure = Disclosure.objects.public().with_related().filter(reference=reference).first()
+        disclosure = (
+            Disclosure.objects.public()
+            .with_related()
+            .prefetch_related("documents")
+            .filter(reference=reference)
+            .first()
+        )
         if disclosure is None:
             raise Http404(_("No published disclosure has the reference %s.") % reference[:100])
         return disclosure
+
+
+class DocumentDownloadView(View):
+    """A released document, only while its disclosure is public. Files are never served
+    straight from storage, so a draft's documents cannot be fetched by address."""
+
+    def get(self, request: HttpRequest, reference: str, pk: int) -> FileResponse:
+        document = get_object_or_404(
+            Document.objects.filter(disclosure__in=Disclosure.objects.public()),
+            pk=pk,
+            disclosure__reference=reference.replace("\x00", ""),
+        )
+        return FileResponse(
+            document.file.open("rb"),
+            as_attachment=True,
+            filename=document.download_name,
+            content_type=document.media_type,
+        )
 
 
 class KeywordView(PublicDisclosureListMixin, ListView):

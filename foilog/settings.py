@@ -186,3 +186,4 @@ FOILOG_AUTHORITY = {
     "brand_colour": os.environ.get("AUTHORITY_BRAND_COLOUR", "#1d4f91"),
 }
 FOILOG_PAGE_SIZE = int(os.environ.get("FOILOG_PAGE_SIZE", "20"))
+FOILOG_MAX_DOCUMENT_SIZE = int(os.environ.get("FOILOG_MAX_DOCUMENT_SIZE", str(25 * 1024 * 1024)))

@@ -33,12 +33,16 @@ class DisclosureFactory(factory.django.DjangoModelFactory):
     )
     response_narrative = "The information is attached."
     status = Disclosure.Status.PUBLISHED
-    published_at = factory.LazyFunction(lambda: timezone.now() - datetime.timedelta(days=1))
+    published_at = factory.LazyFunction(
+        lambda: timezone.now().replace(microsecond=0) - datetime.timedelta(days=1)
+    )
 
     class Params:
         draft = factory.Trait(status=Disclosure.Status.DRAFT, published_at=None)
         scheduled = factory.Trait(
-            published_at=factory.LazyFunction(lambda: timezone.now() + datetime.timedelta(days=7))
+            published_at=factory.LazyFunction(
+                lambda: timezone.now().replace(microsecond=0) + datetime.timedelta(days=7)
+            )
         )
         withdrawn = factory.Trait(
             status=Disclosure.Status.WITHDRAWN,

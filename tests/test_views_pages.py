@@ -57,7 +57,8 @@ def test_detail_query_count_is_constant(client, django_assert_num_queries, rows)
     disclosure = DisclosureFactory(
         keywords=[f"K{n}" for n in range(rows)], exemptions=["s40-2", "s31-1-a", "s43-2"][:rows]
     )
-    with django_assert_num_queries(4):  # withdrawn check, disclosure, exemptions, keywords
+    # withdrawn check, disclosure, exemptions, keywords, documents
+    with django_assert_num_queries(5):
         client.get(disclosure.get_absolute_url())
 
 

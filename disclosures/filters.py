@@ -27,7 +27,9 @@ class SlugMultipleChoiceField(forms.MultipleChoiceField):
     def validate(self, value: list[str]) -> None:
         if self.required and not value:
             raise forms.ValidationError(self.error_messages["required"], code="required")
-        known = set(self.queryset.filter(slug__in=value).values_list("slug", flat=True))
+        # PostgreSQL cannot even compare text holding NUL, and no slug holds one.
+        candidates = [slug for slug in value if "\x00" not in slug]
+        known = set(self.queryset.filter(slug__in=candidates).values_list("slug", flat=True))
         unknown = [slug for slug in value if slug not in known]
         if unknown:
             raise forms.ValidationError(
@@ -118,6 +120,11 @@ class DisclosureFilter(django_filters.FilterSet):
     def query_text(self) -> str:
         """The search words in force, or '' when the search box is empty or invalid."""
         return self.cleaned("q", "")
+
+    def error_text(self) -> str:
+        """Every error in the parameters, one per line: the plain-text answer of the feed
+        and the downloads, which have no page to explain them on."""
+        return "\n".join(str(error) for errors in self.errors.values() for error in errors)
 
     @property
     def current_sort(self) -> str:

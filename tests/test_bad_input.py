@@ -37,6 +37,11 @@ def test_unknown_slugs_are_named_in_the_message(client, param):
     assert "no-such-thing" in response.content.decode()
 
 
+@pytest.mark.parametrize("param", ["exemption", "keyword"])
+def test_slug_holding_nul_is_explained_not_500(client, param):
+    assert client.get(LIST, {param: "s40\x002"}).status_code == 400
+
+
 def test_unknown_sort_is_explained(client):
     assert client.get(LIST, {"sort": "random()"}).status_code == 400
 

@@ -271,7 +271,7 @@ def test_hostile_input_gets_a_normal_page(client, q):
 def test_search_page_query_count_is_constant(client, django_assert_num_queries, rows):
     for n in range(rows):
         DisclosureFactory(title=f"Police drones {n}", keywords=["Drones"], exemptions=["s40-2"])
-    # count, page ids, rows, exemptions, keywords, headlines, 4 facets, and two for the
-    # suggestion lookup (similarity threshold, vocabulary)
-    with django_assert_num_queries(12):
+    # validators (freshness), count, page ids, rows, exemptions, keywords, headlines,
+    # 4 facets, and two for the suggestion lookup (similarity threshold, vocabulary)
+    with django_assert_num_queries(13):
         client.get(LIST, {"q": "police drones"})

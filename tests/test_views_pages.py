@@ -21,7 +21,7 @@ def test_home_has_search_box_latest_and_count(client):
 
 def test_home_query_count_is_constant(client, django_assert_num_queries):
     DisclosureFactory.create_batch(12, keywords=["Drones"], exemptions=["s40-2"])
-    with django_assert_num_queries(4):  # latest, exemptions, keywords, count
+    with django_assert_num_queries(5):  # validators, latest, exemptions, keywords, count
         client.get(reverse("disclosures:home"))
 
 
@@ -57,8 +57,8 @@ def test_detail_query_count_is_constant(client, django_assert_num_queries, rows)
     disclosure = DisclosureFactory(
         keywords=[f"K{n}" for n in range(rows)], exemptions=["s40-2", "s31-1-a", "s43-2"][:rows]
     )
-    # withdrawn check, disclosure, exemptions, keywords, documents
-    with django_assert_num_queries(5):
+    # validators (freshness), withdrawn check, disclosure, exemptions, keywords, documents
+    with django_assert_num_queries(6):
         client.get(disclosure.get_absolute_url())
 
 
@@ -93,7 +93,8 @@ def test_keyword_used_only_by_unpublished_entries_is_404(client, unpublished):
 
 def test_keyword_page_query_count_is_constant(client, django_assert_num_queries):
     DisclosureFactory.create_batch(15, keywords=["Drones"], exemptions=["s40-2"])
-    with django_assert_num_queries(6):  # keyword, count, page ids, rows, exemptions, keywords
+    # validators (freshness), keyword, count, page ids, rows, exemptions, keywords
+    with django_assert_num_queries(7):
         client.get(reverse("disclosures:keyword", args=["drones"]))
 
 
@@ -123,5 +124,6 @@ def test_unknown_exemption_is_404(client):
 
 def test_exemption_page_query_count_is_constant(client, django_assert_num_queries):
     DisclosureFactory.create_batch(15, keywords=["Drones"], exemptions=["s40-2"])
-    with django_assert_num_queries(6):  # exemption, count, page ids, rows, exemptions, keywords
+    # validators (freshness), exemption, count, page ids, rows, exemptions, keywords
+    with django_assert_num_queries(7):
         client.get(reverse("disclosures:exemption", args=["s40-2"]))

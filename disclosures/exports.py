@@ -1,0 +1,170 @@
+"""The log as data files: ``/disclosures/export.csv`` and ``/disclosures/export.json``.
+
+Both take the list page's parameters through the shared DisclosureFilter and hold every
+result, in the page's order. They are streamed: rows are read from the database a chunk
+at a time (a server-side cursor, each chunk's exemptions and keywords in two more
+queries) and written out as they come, so a million rows need no more memory than a
+thousand.
+
+Columns, in this order; new ones are only ever added at the end:
+
+``reference``      as the authority writes it
+``title``
+``request``        what was asked
+``outcome``        machine value, e.g. ``granted-in-part`` (see ``/api/v1/outcomes/``)
+``outcome_label``  the outcome in words
+``exemptions``     codes cited, e.g. ``s40(2); s31(1)(a)``
+``response_date``  ISO date, ``2024-03-01``
+``narrative``      the response
+``keywords``       names, joined by ``; ``
+``url``            the disclosure's permalink
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections.abc import Iterable, Iterator
+
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, StreamingHttpResponse
+from django.utils import timezone
+from django.views.decorators.http import require_safe
+
+from disclosures.filters import DisclosureFilter
+from disclosures.models import Disclosure, Outcome
+
+COLUMNS = (
+    "reference",
+    "title",
+    "request",
+    "outcome",
+    "outcome_label",
+    "exemptions",
+    "response_date",
+    "narrative",
+    "keywords",
+    "url",
+)
+# Rows read from the database at a time: memory is bounded by one chunk.
+CHUNK_SIZE = 1000
+# Written out in blocks of about this many characters rather than row by row, so a
+# million rows are not a million writes to the socket.
+BLOCK_SIZE = 64 * 1024
+# Spreadsheet programs treat a cell starting with one of these as a formula. Titles and
+# requests are typed by the public, so "=HYPERLINK(...)" in a request would become a live
+# formula on the machine of whoever opens the download (CSV injection); a leading
+# apostrophe makes the spreadsheet show the text as it was written.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def records(queryset: QuerySet, site: str) -> Iterator[dict[str, str]]:
+    """Each disclosure of ``queryset`` as a row of the download, fetched CHUNK_SIZE at a
+    time. ``site`` (scheme and host) makes the permalinks absolute.
+
+    The outcome labels are taken now, in the request's language: the rows are made
+    later, while the response streams.
+    """
+    labels = {value: str(label) for value, label in Outcome.choices}
+    return _rows(queryset, site, labels)
+
+
+def _rows(queryset: QuerySet, site: str, labels: dict[str, str]) -> Iterator[dict[str, str]]:
+    for disclosure in queryset.iterator(chunk_size=CHUNK_SIZE):
+        yield {
+            "reference": disclosure.reference,
+            "title": disclosure.title,
+            "request": disclosure.request_text,
+            "outcome": disclosure.outcome,
+            "outcome_label": labels.get(disclosure.outcome, disclosure.outcome),
+            "exemptions": "; ".join(e.code for e in disclosure.exemptions.all()),
+            "response_date": disclosure.response_date.isoformat(),
+            "narrative": disclosure.response_narrative,
+            "keywords": "; ".join(k.name for k in disclosure.keywords.all()),
+            "url": site + disclosure.get_absolute_url(),
+        }
+        # Prefetched exemptions and keywords refer back to their disclosure, a cycle that
+        # only the garbage collector frees: without breaking it, a long download would
+        # keep every row it had written until a collection ran.
+        disclosure._prefetched_objects_cache = {}
+
+
+def spreadsheet_safe(value: str) -> str:
+    """``value``, with an apostrophe in front if a spreadsheet would run it as a formula."""
+    return "'" + value if value.startswith(FORMULA_STARTS) else value
+
+
+class _Line:
+    """What csv.writer writes to: hands each written line back instead of storing it."""
+
+    def write(self, line: str) -> str:
+        return line
+
+
+def csv_lines(rows: Iterable[dict[str, str]]) -> Iterator[str]:
+    """The header and one CSV line per row, every cell made spreadsheet-safe.
+
+    The file starts with a byte-order mark: without it Excel, which most people open a
+    CSV with, reads UTF-8 as Windows-1252 and garbles "–" and accented names.
+    """
+    writer = csv.writer(_Line())
+    yield "\ufeff" + writer.writerow(COLUMNS)
+    for row in rows:
+        yield writer.writerow([spreadsheet_safe(row[column]) for column in COLUMNS])
+
+
+def json_array(rows: Iterable[dict[str, str]]) -> Iterator[str]:
+    """A JSON array of the rows, one object per line; ``[]`` when there are none."""
+    yield "["
+    separator = "\n"
+    for row in rows:
+        yield separator + json.dumps(row, ensure_ascii=False)
+        separator = ",\n"
+    yield "\n]\n"
+
+
+def in_blocks(pieces: Iterable[str], size: int = BLOCK_SIZE) -> Iterator[str]:
+    """``pieces`` joined into blocks of at least ``size`` characters (the last may be
+    shorter), so that nothing bigger than one block is ever held."""
+    block: list[str] = []
+    length = 0
+    for piece in pieces:
+        block.append(piece)
+        length += len(piece)
+        if length >= size:
+            yield "".join(block)
+            block, length = [], 0
+    if block:
+        yield "".join(block)
+
+
+def _download(request: HttpRequest, extension: str, content_type: str, write) -> HttpResponse:
+    filterset = DisclosureFilter(
+        request.GET or None,
+        queryset=Disclosure.objects.public().without_search_text().with_related(),
+    )
+    if filterset.is_bound and not filterset.is_valid():
+        return HttpResponseBadRequest(
+            filterset.error_text(), content_type="text/plain; charset=utf-8"
+        )
+    site = request.build_absolute_uri("/").removesuffix("/")
+    filename = f"disclosures-{timezone.localdate():%Y-%m-%d}.{extension}"
+    return StreamingHttpResponse(
+        in_blocks(write(records(filterset.qs, site))),
+        content_type=content_type,
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
+
+
+@require_safe
+def export_csv(request: HttpRequest) -> HttpResponse:
+    """Every disclosure the list shows for the same parameters, as CSV; 400 with the
+    reasons, in plain text, when a parameter is invalid."""
+    return _download(request, "csv", "text/csv; charset=utf-8", csv_lines)
+
+
+@require_safe
+def export_json(request: HttpRequest) -> HttpResponse:
+    """Every disclosure the list shows for the same parameters, as a JSON array of
+    objects with the CSV's columns as keys; 400 as for the CSV."""
+    return _download(request, "json", "application/json", json_array)

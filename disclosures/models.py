@@ -289,6 +289,8 @@ class Disclosure(models.Model):
                 condition=models.Q(status="published"),
             ),
             models.Index(fields=["status", "published_at"], name="disclosure_visibility"),
+            # max(updated_at) validates every public page for conditional GET.
+            models.Index(fields=["updated_at"], name="disclosure_updated_at"),
         ]
 
     def __str__(self) -> str:

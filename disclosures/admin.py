@@ -180,7 +180,10 @@ class DisclosureForm(forms.ModelForm):
 
     class Meta:
         model = Disclosure
-        fields = "__all__"
+        fields = (
+            "reference", "title", "request_text", "outcome", "exemptions", "response_date",
+            "response_narrative", "keywords", *PUBLISHING_FIELDS,
+        )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -27,7 +27,9 @@ def attach(admin_client, disclosure, *files, **overrides):
 
 def test_attached_document_is_typed_by_content_sized_and_safely_named(admin_client):
     disclosure = DisclosureFactory(draft=True)
-    response = attach(admin_client, disclosure, ("Fleet list", upload("../../etc/passwd.xlsx", xlsx())))
+    response = attach(
+        admin_client, disclosure, ("Fleet list", upload("../../etc/passwd.xlsx", xlsx()))
+    )
     assert response.status_code == 302, response.content.decode()[:2000]
     document = disclosure.documents.get()
     assert document.kind == "xlsx"
@@ -75,7 +77,9 @@ def test_search_finds_words_only_inside_a_document_but_ranks_them_lowest(client,
 
 def test_detail_lists_documents_and_download_serves_the_file(client, admin_client):
     disclosure = DisclosureFactory(draft=True)
-    attach(admin_client, disclosure, ("Letter of response", upload("letter.txt", b"Dear requester")))
+    attach(
+        admin_client, disclosure, ("Letter of response", upload("letter.txt", b"Dear requester"))
+    )
     disclosure.refresh_from_db()
     disclosure.publish()
     html = client.get(disclosure.get_absolute_url()).content.decode()

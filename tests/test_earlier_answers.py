@@ -8,14 +8,26 @@ pytestmark = pytest.mark.django_db
 
 
 def test_similar_published_disclosures_come_first():
-    draft = DisclosureFactory(draft=True, title="Use of drones by the force",
-                              request_text="How many drones do you own?", keywords=["Drones"])
-    same = DisclosureFactory(reference="SAME", title="Police drones",
-                             request_text="How many drones?", keywords=["Drones"])
-    related = DisclosureFactory(reference="RELATED", title="Helicopter hours",
-                                response_narrative="Drones are not used for this.")
-    DisclosureFactory(reference="OTHER", title="Overtime payments",
-                      request_text="What did overtime cost in 2023?")
+    draft = DisclosureFactory(
+        draft=True,
+        title="Use of drones by the force",
+        request_text="How many drones do you own?",
+        keywords=["Drones"],
+    )
+    same = DisclosureFactory(
+        reference="SAME",
+        title="Police drones",
+        request_text="How many drones?",
+        keywords=["Drones"],
+    )
+    related = DisclosureFactory(
+        reference="RELATED",
+        title="Helicopter hours",
+        response_narrative="Drones are not used for this.",
+    )
+    DisclosureFactory(
+        reference="OTHER", title="Overtime payments", request_text="What did overtime cost in 2023?"
+    )
     DisclosureFactory(reference="HIDDEN", title="Drones secret", draft=True)
     assert [d.reference for d in search.similar_to(draft)] == [same.reference, related.reference]
 

@@ -65,8 +65,10 @@ def test_editor_cannot_publish_even_by_posting_the_fields(editor_client):
     draft = DisclosureFactory(draft=True)
     editor_client.post(change_url(draft), disclosure_form_data(draft, status="published"))
     editor_client.post(CHANGELIST, {"action": "publish_now", "_selected_action": [draft.pk]})
-    editor_client.post(CHANGELIST, {"action": "withdraw", "_selected_action": [draft.pk],
-                                    "confirm": "1", "reason": "x"})
+    editor_client.post(
+        CHANGELIST,
+        {"action": "withdraw", "_selected_action": [draft.pk], "confirm": "1", "reason": "x"},
+    )
     draft.refresh_from_db()
     assert draft.status == Disclosure.Status.DRAFT
 
@@ -81,10 +83,15 @@ def test_publisher_publishes_now(publisher_client):
 def test_publisher_schedules_for_later(publisher_client, client):
     draft = DisclosureFactory(draft=True)
     later = timezone.localtime() + datetime.timedelta(days=2)
-    publisher_client.post(change_url(draft), disclosure_form_data(
-        draft, status="published",
-        published_at_0=later.strftime("%Y-%m-%d"), published_at_1=later.strftime("%H:%M:%S"),
-    ))
+    publisher_client.post(
+        change_url(draft),
+        disclosure_form_data(
+            draft,
+            status="published",
+            published_at_0=later.strftime("%Y-%m-%d"),
+            published_at_1=later.strftime("%H:%M:%S"),
+        ),
+    )
     draft.refresh_from_db()
     assert draft.is_scheduled
     assert client.get(draft.get_absolute_url()).status_code == 404
@@ -92,8 +99,15 @@ def test_publisher_schedules_for_later(publisher_client, client):
 
 def test_withdrawn_answers_410_with_its_public_reason(publisher_client, client):
     live = DisclosureFactory()
-    publisher_client.post(CHANGELIST, {"action": "withdraw", "_selected_action": [live.pk],
-                                       "confirm": "1", "reason": "It named a witness."})
+    publisher_client.post(
+        CHANGELIST,
+        {
+            "action": "withdraw",
+            "_selected_action": [live.pk],
+            "confirm": "1",
+            "reason": "It named a witness.",
+        },
+    )
     response = client.get(live.get_absolute_url())
     assert response.status_code == 410
     assert "It named a witness." in response.content.decode()
@@ -102,9 +116,9 @@ def test_withdrawn_answers_410_with_its_public_reason(publisher_client, client):
 def test_correction_keeps_the_url_and_records_what_changed(publisher_client, client):
     live = DisclosureFactory(title="Tasers", response_narrative="We hold 12.")
     url = live.get_absolute_url()
-    publisher_client.post(change_url(live), disclosure_form_data(
-        live, response_narrative="We hold 21 (corrected)."
-    ))
+    publisher_client.post(
+        change_url(live), disclosure_form_data(live, response_narrative="We hold 21 (corrected).")
+    )
     response = client.get(url)
     assert response.status_code == 200
     assert "We hold 21 (corrected)." in response.content.decode()
@@ -115,9 +129,10 @@ def test_correction_keeps_the_url_and_records_what_changed(publisher_client, cli
 
 def test_history_records_keywords_documents_and_state(publisher_client):
     draft = DisclosureFactory(draft=True)
-    publisher_client.post(change_url(draft), disclosure_form_data(
-        draft, uploads=[("Letter", upload("letter.txt", b"Dear requester"))]
-    ))
+    publisher_client.post(
+        change_url(draft),
+        disclosure_form_data(draft, uploads=[("Letter", upload("letter.txt", b"Dear requester"))]),
+    )
     draft.refresh_from_db()
     draft.publish()
     changes = list(Change.objects.filter(disclosure=draft).order_by("id"))
@@ -136,9 +151,12 @@ def test_history_is_readable_in_the_admin(publisher_client):
 
 def test_findings_block_publishing_until_reviewed(publisher_client):
     draft = DisclosureFactory(draft=True)
-    publisher_client.post(change_url(draft), disclosure_form_data(
-        draft, uploads=[("Fleet", upload("fleet.xlsx", xlsx(hidden_sheet=True)))]
-    ))
+    publisher_client.post(
+        change_url(draft),
+        disclosure_form_data(
+            draft, uploads=[("Fleet", upload("fleet.xlsx", xlsx(hidden_sheet=True)))]
+        ),
+    )
     draft.refresh_from_db()
     assert draft.needs_safety_review()
 
@@ -154,9 +172,12 @@ def test_findings_block_publishing_until_reviewed(publisher_client):
     page = publisher_client.get(change_url(draft)).content.decode()
     assert "Staff" in page and "hidden" in page.lower()
     fingerprint = draft.safety_fingerprint()
-    publisher_client.post(change_url(draft), disclosure_form_data(
-        draft, status="published", safety_review="on", safety_fingerprint_seen=fingerprint
-    ))
+    publisher_client.post(
+        change_url(draft),
+        disclosure_form_data(
+            draft, status="published", safety_review="on", safety_fingerprint_seen=fingerprint
+        ),
+    )
     draft.refresh_from_db()
     assert draft.is_public
 
@@ -165,10 +186,16 @@ def test_review_of_old_findings_does_not_approve_a_new_upload(publisher_client):
     draft = DisclosureFactory(draft=True, request_text="Call me on 07700 900123")
     seen = draft.safety_fingerprint()
     assert seen
-    publisher_client.post(change_url(draft), disclosure_form_data(
-        draft, status="published", safety_review="on", safety_fingerprint_seen=seen,
-        uploads=[("Fleet", upload("fleet.xlsx", xlsx(hidden_sheet=True)))],
-    ))
+    publisher_client.post(
+        change_url(draft),
+        disclosure_form_data(
+            draft,
+            status="published",
+            safety_review="on",
+            safety_fingerprint_seen=seen,
+            uploads=[("Fleet", upload("fleet.xlsx", xlsx(hidden_sheet=True)))],
+        ),
+    )
     draft.refresh_from_db()
     assert draft.status == Disclosure.Status.DRAFT
     assert draft.needs_safety_review()
@@ -176,9 +203,12 @@ def test_review_of_old_findings_does_not_approve_a_new_upload(publisher_client):
 
 def test_editors_cannot_review_findings(editor_client):
     draft = DisclosureFactory(draft=True, request_text="Email jo@example.com")
-    editor_client.post(change_url(draft), disclosure_form_data(
-        draft, safety_review="on", safety_fingerprint_seen=draft.safety_fingerprint()
-    ))
+    editor_client.post(
+        change_url(draft),
+        disclosure_form_data(
+            draft, safety_review="on", safety_fingerprint_seen=draft.safety_fingerprint()
+        ),
+    )
     draft.refresh_from_db()
     assert draft.needs_safety_review()
 

@@ -157,7 +157,8 @@ class ChangeInline(admin.TabularInline):
         if change.created:
             return _("Created")
         return format_html_join(
-            "", "<div><strong>{}</strong>: {} → {}</div>",
+            "",
+            "<div><strong>{}</strong>: {} → {}</div>",
             (
                 (name.replace("_", " "), _short(before), _short(after))
                 for name, (before, after) in change.fields.items()
@@ -181,8 +182,15 @@ class DisclosureForm(forms.ModelForm):
     class Meta:
         model = Disclosure
         fields = (
-            "reference", "title", "request_text", "outcome", "exemptions", "response_date",
-            "response_narrative", "keywords", *PUBLISHING_FIELDS,
+            "reference",
+            "title",
+            "request_text",
+            "outcome",
+            "exemptions",
+            "response_date",
+            "response_narrative",
+            "keywords",
+            *PUBLISHING_FIELDS,
         )
 
     def __init__(self, *args, **kwargs):
@@ -205,7 +213,11 @@ class DisclosureAdmin(admin.ModelAdmin):
     date_hierarchy = "response_date"
     autocomplete_fields = ("exemptions", "keywords")
     readonly_fields = (
-        "created_at", "updated_at", "updated_by", "safety_findings", "earlier_answers"
+        "created_at",
+        "updated_at",
+        "updated_by",
+        "safety_findings",
+        "earlier_answers",
     )
     form = DisclosureForm
     inlines = (DocumentInline, ChangeInline)
@@ -231,7 +243,8 @@ class DisclosureAdmin(admin.ModelAdmin):
             review = ("safety_review", "safety_fingerprint_seen")
             fieldsets = [
                 (name, {**opts, "fields": (*opts["fields"], *review)})
-                if name == _("Safety checks") else (name, opts)
+                if name == _("Safety checks")
+                else (name, opts)
                 for name, opts in fieldsets
             ]
         return fieldsets
@@ -255,7 +268,8 @@ class DisclosureAdmin(admin.ModelAdmin):
             "<p><strong>{}</strong></p><ul>{}</ul>",
             status,
             format_html_join(
-                "", "<li><strong>{}</strong> {}: {}</li>",
+                "",
+                "<li><strong>{}</strong> {}: {}</li>",
                 ((where, finding.location, finding.message) for where, finding in findings),
             ),
         )
@@ -270,10 +284,16 @@ class DisclosureAdmin(admin.ModelAdmin):
         return format_html(
             "<ul>{}</ul>",
             format_html_join(
-                "", '<li><a href="{}">{}</a> {} ({}, {})</li>',
+                "",
+                '<li><a href="{}">{}</a> {} ({}, {})</li>',
                 (
-                    (d.get_absolute_url(), d.reference, d.title, d.get_outcome_display(),
-                     d.response_date.strftime("%d %b %Y"))
+                    (
+                        d.get_absolute_url(),
+                        d.reference,
+                        d.title,
+                        d.get_outcome_display(),
+                        d.response_date.strftime("%d %b %Y"),
+                    )
                     for d in similar
                 ),
             ),
@@ -340,8 +360,11 @@ class DisclosureAdmin(admin.ModelAdmin):
             obj.save(update_fields=["status"])
             self.message_user(
                 request,
-                _("%(reference)s was not published: review its safety findings, tick the "
-                  "box to confirm, and save again.") % {"reference": obj.reference},
+                _(
+                    "%(reference)s was not published: review its safety findings, tick the "
+                    "box to confirm, and save again."
+                )
+                % {"reference": obj.reference},
                 messages.ERROR,
             )
         obj.record_change(form.snapshot_before, request.user)

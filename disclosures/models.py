@@ -13,6 +13,7 @@ import uuid
 from pathlib import PurePath
 
 from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.core.exceptions import ValidationError
@@ -258,6 +259,12 @@ class Disclosure(models.Model):
     # The text of the released documents, kept current by triggers (migration 0006), so a
     # search finds words that appear only inside a spreadsheet or letter.
     documents_text = models.TextField(editable=False, blank=True, default="")
+    # The ids of the cited exemptions and of the keywords, kept current by triggers
+    # (migration 0009). Facet counts and filters read them from the row itself: counting
+    # a million matches by exemption through the link tables means joining millions of
+    # link rows, while these arrays are counted in the same pass that finds the matches.
+    exemption_ids = ArrayField(models.BigIntegerField(), editable=False, default=list)
+    keyword_ids = ArrayField(models.BigIntegerField(), editable=False, default=list)
     # The safety findings a publisher reviewed, by fingerprint: new findings (a new
     # document, changed text) need a new review before the entry can be published.
     safety_reviewed_fingerprint = models.CharField(max_length=64, blank=True, editable=False)
@@ -291,10 +298,35 @@ class Disclosure(models.Model):
             models.Index(fields=["status", "published_at"], name="disclosure_visibility"),
             # max(updated_at) validates every public page for conditional GET.
             models.Index(fields=["updated_at"], name="disclosure_updated_at"),
+            # Filtering by exemption or keyword without a search (the arrays' && operator).
+            GinIndex(fields=["exemption_ids"], name="disclosure_exemption_ids"),
+            GinIndex(fields=["keyword_ids"], name="disclosure_keyword_ids"),
         ]
+
+    # Columns the database's triggers maintain from the link tables and documents. A
+    # full save() of an instance loaded before its keywords changed would otherwise
+    # write the old values back.
+    TRIGGER_MAINTAINED = ("keywords_text", "documents_text", "exemption_ids", "keyword_ids")
 
     def __str__(self) -> str:
         return f"{self.reference}: {self.title}"
+
+    def save(self, *args, **kwargs) -> None:
+        if (
+            not self._state.adding
+            and kwargs.get("update_fields") is None
+            and not kwargs.get("force_insert")
+        ):
+            deferred = self.get_deferred_fields()
+            kwargs["update_fields"] = [
+                field.name
+                for field in self._meta.concrete_fields
+                if not field.primary_key
+                and not field.generated
+                and field.name not in self.TRIGGER_MAINTAINED
+                and field.attname not in deferred
+            ]
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         return reverse("disclosures:detail", kwargs={"reference": self.reference})
@@ -399,8 +431,15 @@ class Disclosure(models.Model):
 
     # Fields whose changes the history records, in the order shown.
     TRACKED_FIELDS = (
-        "reference", "title", "request_text", "outcome", "response_date",
-        "response_narrative", "status", "published_at", "withdrawn_reason",
+        "reference",
+        "title",
+        "request_text",
+        "outcome",
+        "response_date",
+        "response_narrative",
+        "status",
+        "published_at",
+        "withdrawn_reason",
     )
 
     def snapshot(self) -> dict[str, str]:
@@ -445,8 +484,12 @@ class Change(models.Model):
 
     disclosure = models.ForeignKey(Disclosure, on_delete=models.CASCADE, related_name="changes")
     changed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-        related_name="+", verbose_name=_("changed by"),
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("changed by"),
     )
     changed_at = models.DateTimeField(_("changed at"), auto_now_add=True)
     created = models.BooleanField(_("created"), default=False)
@@ -490,14 +533,17 @@ class Document(models.Model):
         "txt": "text/plain",
     }
     LABELS = {
-        "pdf": "PDF", "xlsx": "Excel spreadsheet", "xls": "Excel 97-2003 spreadsheet",
-        "ods": "OpenDocument spreadsheet", "docx": "Word document",
-        "odt": "OpenDocument text", "csv": "CSV spreadsheet", "txt": "Plain text",
+        "pdf": "PDF",
+        "xlsx": "Excel spreadsheet",
+        "xls": "Excel 97-2003 spreadsheet",
+        "ods": "OpenDocument spreadsheet",
+        "docx": "Word document",
+        "odt": "OpenDocument text",
+        "csv": "CSV spreadsheet",
+        "txt": "Plain text",
     }
 
-    disclosure = models.ForeignKey(
-        Disclosure, on_delete=models.CASCADE, related_name="documents"
-    )
+    disclosure = models.ForeignKey(Disclosure, on_delete=models.CASCADE, related_name="documents")
     title = models.CharField(_("title"), max_length=200)
     file = models.FileField(_("file"), upload_to=document_path, max_length=200)
     original_name = models.CharField(max_length=255, editable=False, blank=True)
@@ -508,7 +554,10 @@ class Document(models.Model):
     position = models.PositiveSmallIntegerField(_("position"), default=0)
     uploaded_at = models.DateTimeField(auto_now_add=True)
     uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="+",
     )
 
@@ -553,8 +602,10 @@ class Document(models.Model):
         kind = safety.detect_type(data, name)
         if kind is None:
             raise ValidationError(
-                _("This file is not a PDF, Word, Excel, OpenDocument, CSV or text file "
-                  "(judged by its content, not its name).")
+                _(
+                    "This file is not a PDF, Word, Excel, OpenDocument, CSV or text file "
+                    "(judged by its content, not its name)."
+                )
             )
         self.kind = kind
         self.size = len(data)

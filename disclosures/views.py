@@ -39,8 +39,11 @@ class PublicDisclosureListMixin:
     paginator_class = SafePaginator
     page_kwarg = "page"
 
-    def paginate_queryset(self, queryset, page_size):
+    def paginate_queryset(self, queryset, page_size, count: int | None = None):
+        """A page of ``queryset``; ``count`` is the number of rows when already known."""
         paginator = self.get_paginator(queryset, page_size)
+        if count is not None:
+            paginator.count = count
         page = paginator.page_or_404(self.request.GET.get(self.page_kwarg))
         return paginator, page, page.object_list, page.has_other_pages()
 
@@ -75,15 +78,32 @@ class DisclosureListView(PublicDisclosureListMixin, FilterView):
             response.status_code = 400
         return response
 
+    def paginate_queryset(self, queryset, page_size):
+        # The facets' one pass over the matches also counts them: the paginator need not.
+        self.facets = search.facet_counts(self.filterset)
+        self.too_many_to_rank = (
+            self.filterset.current_sort == DisclosureFilter.Sort.RELEVANCE
+            and self.facets.total > search.RANK_LIMIT
+        )
+        if self.too_many_to_rank:
+            queryset = queryset.order_by("-response_date", "-id")
+        return super().paginate_queryset(queryset, page_size, count=self.facets.total)
+
     def get_context_data(self, **kwargs) -> dict:
         context = super().get_context_data(**kwargs)
         query = self.filterset.query_text
         search.add_headlines(context["page_obj"].object_list, query)
         context.update(
-            facets=search.facet_counts(self.filterset),
+            facets=self.facets,
+            too_many_to_rank=self.too_many_to_rank,
+            rank_limit=search.RANK_LIMIT,
             suggestion=search.suggest(query, Disclosure.objects.public()) if query else None,
             sort_choices=DisclosureFilter.Sort.CHOICES,
-            current_sort=self.filterset.current_sort,
+            current_sort=(
+                DisclosureFilter.Sort.NEWEST
+                if self.too_many_to_rank
+                else self.filterset.current_sort
+            ),
             has_filters=any(
                 self.request.GET.get(name)
                 for name in self.filterset.filters

@@ -496,3 +496,20 @@ def test_a_published_entry_whose_new_text_is_flagged_returns_to_draft(db):
     assert report.rows[0].action == Action.UPDATE
     assert "Safety check" in report.rows[0].messages[-1]
     assert Disclosure.objects.get().status == Disclosure.Status.DRAFT
+
+
+def test_imported_rows_carry_the_ids_their_links_give(db):
+    """New rows are written with their link ids (the triggers find no row to refresh),
+    updated rows get them from the triggers: both agree with the link tables."""
+    DisclosureFactory(reference="OLD-1", keywords=["Drones"], exemptions=["s40-2"])
+    report = run_import(
+        [
+            log_row("NEW-1", outcome="Partially Disclosed", exemptions="s40(2), s31(1)(a)"),
+            log_row("OLD-1", keywords="Tasers; Drones", exemptions="s31(1)(a)"),
+        ]
+    )
+    assert [row.action for row in report.rows] == [Action.CREATE, Action.UPDATE]
+    for disclosure in Disclosure.objects.prefetch_related("exemptions", "keywords"):
+        assert disclosure.exemption_ids == sorted(e.pk for e in disclosure.exemptions.all())
+        assert disclosure.keyword_ids == sorted(k.pk for k in disclosure.keywords.all())
+        assert disclosure.exemption_ids and disclosure.keyword_ids

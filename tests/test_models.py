@@ -118,6 +118,41 @@ def test_search_vector_follows_keyword_changes():
     assert not Disclosure.objects.filter(search_vector="helicopter").exists()
 
 
+def test_link_ids_follow_every_change_of_exemptions_and_keywords():
+    disclosure = DisclosureFactory(keywords=["Drones", "Tasers"], exemptions=["s40-2"])
+    drones, tasers = (Keyword.objects.get(slug=slug) for slug in ("drones", "tasers"))
+    s40, s31 = (Exemption.objects.get(slug=slug) for slug in ("s40-2", "s31-1-a"))
+
+    def ids():
+        return Disclosure.objects.values_list("exemption_ids", "keyword_ids").get(pk=disclosure.pk)
+
+    assert ids() == ([s40.pk], sorted([drones.pk, tasers.pk]))
+    disclosure.exemptions.add(s31)
+    disclosure.keywords.remove(tasers)
+    assert ids() == (sorted([s40.pk, s31.pk]), [drones.pk])
+    disclosure.exemptions.set([s31])
+    assert ids() == ([s31.pk], [drones.pk])
+    drones.delete()
+    disclosure.exemptions.clear()
+    assert ids() == ([], [])
+
+
+def test_a_full_save_of_a_stale_instance_keeps_the_triggers_columns():
+    disclosure = DisclosureFactory(keywords=["Drones"], exemptions=["s40-2"])
+    stale = Disclosure.objects.get(pk=disclosure.pk)
+    disclosure.keywords.add(KeywordFactory(name="Tasers"))
+    disclosure.exemptions.add(Exemption.objects.get(slug="s31-1-a"))
+
+    stale.title = "Drones and tasers"
+    stale.save()
+
+    fresh = Disclosure.objects.get(pk=disclosure.pk)
+    assert fresh.title == "Drones and tasers"
+    assert fresh.keywords_text == "Drones Tasers"
+    assert len(fresh.keyword_ids) == 2
+    assert len(fresh.exemption_ids) == 2
+
+
 def test_search_vector_weighs_title_above_request_above_narrative():
     disclosure = DisclosureFactory(
         title="Tasers", request_text="Batons in use", response_narrative="Handcuffs issued"

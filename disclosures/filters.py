@@ -177,6 +177,18 @@ class DisclosureFilter(django_filters.FilterSet):
             return Q(response_date__lte=value)
         raise ValueError(f"{name} is not a filter facets ignore")
 
+    def facet_key(self) -> tuple:
+        """What the facet counts depend on: the valid filters and the search, not the
+        order or the page."""
+        if not self.is_bound:
+            return ()
+        self.form.is_valid()
+        return tuple(
+            (name, sorted(value) if isinstance(value, list) else str(value))
+            for name, value in sorted(self.form.cleaned_data.items())
+            if name != "sort" and value not in (None, "", [])
+        )
+
     def conditions(self, *names: str) -> dict[str, Q]:
         """The conditions of the valid filters in force among ``names``, by name."""
         if not self.is_bound:

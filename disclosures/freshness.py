@@ -25,6 +25,7 @@ import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 from django.conf import settings
 from django.core.cache import cache
@@ -160,6 +161,30 @@ def _state_for(request: HttpRequest, **kwargs) -> State | None:
             disclosure_state(reference) if reference is not None else log_state()
         )
     return request._foilog_state
+
+
+T = TypeVar("T")
+
+
+def kept_while_unchanged(request: HttpRequest, parts: object, compute: Callable[[], T]) -> T:
+    """``compute()``, kept in the cache until the public log changes.
+
+    For work that several pages share, such as the counts of a search, which are the
+    same on each of its pages and in each order: paging through a large result counts
+    it once. ``parts`` names the work (the filters in force, say). Keyed like the pages
+    (the log's state, language, release, settings), so nothing kept is ever stale.
+    """
+    if settings.FOILOG_PAGE_CACHE_SECONDS <= 0:
+        return compute()
+    tag = _etag(request, _state_for(request))
+    if tag is None:
+        return compute()
+    key = "foilog:kept:" + hashlib.sha256(f"{tag}|{parts!r}".encode()).hexdigest()
+    value = cache.get(key)
+    if value is None:
+        value = compute()
+        cache.set(key, value, settings.FOILOG_PAGE_CACHE_SECONDS)
+    return value
 
 
 # Statuses worth keeping: a page, an explained bad filter, a withdrawal notice.

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.generic import DetailView, ListView, TemplateView, View
 from django_filters.views import FilterView
 
-from disclosures import search, statistics, theme
+from disclosures import freshness, search, statistics, theme
 from disclosures.filters import DisclosureFilter
 from disclosures.models import Disclosure, Document, Exemption, Keyword
 from disclosures.pagination import SafePaginator
@@ -80,7 +80,12 @@ class DisclosureListView(PublicDisclosureListMixin, FilterView):
 
     def paginate_queryset(self, queryset, page_size):
         # The facets' one pass over the matches also counts them: the paginator need not.
-        self.facets = search.facet_counts(self.filterset)
+        # Every page and order of a search shares them, so they are kept between pages.
+        self.facets = freshness.kept_while_unchanged(
+            self.request,
+            ("facets", self.filterset.facet_key()),
+            lambda: search.facet_counts(self.filterset),
+        )
         self.too_many_to_rank = (
             self.filterset.current_sort == DisclosureFilter.Sort.RELEVANCE
             and self.facets.total > search.RANK_LIMIT

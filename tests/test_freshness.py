@@ -181,3 +181,22 @@ def test_changing_the_authority_changes_the_etag(client, drones, settings):
     again = revalidate(client, "/", first)
     assert again.status_code == 200
     assert "Another Constabulary" in again.content.decode()
+
+
+def test_every_page_of_a_search_shares_its_counts_until_the_log_changes(
+    client, django_assert_num_queries
+):
+    DisclosureFactory.create_batch(25, title="Drones", keywords=["Drones"])
+    first = client.get("/disclosures/", {"q": "drones"})
+    assert first.context["facets"].total == 25
+    # Page 2 and another order: the validators, the page's rows, its exemptions and
+    # keywords, headlines and the suggestion lookup; no count, no facets.
+    with django_assert_num_queries(8):
+        second = client.get("/disclosures/", {"q": "drones", "page": 2, "sort": "oldest"})
+    assert second.context["facets"].total == 25
+    assert {o.value: o.count for o in second.context["facets"]["keyword"]} == {"drones": 25}
+
+    DisclosureFactory(title="More drones")
+    again = client.get("/disclosures/", {"q": "drones", "page": 2, "sort": "oldest"})
+    assert again.context["facets"].total == 26
+    assert again.context["paginator"].count == 26

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import operator
 import re
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import reduce
@@ -111,12 +112,6 @@ _FACET_FILTERS = {
     "keyword": ("keyword",),
     "year": ("date_from", "date_to"),
 }
-_FACET_GROUPS = {
-    "outcome": "outcome",
-    "year": "extract(year FROM response_date)::int::text",
-    "exemption": "unnest(exemption_ids)::text",
-    "keyword": "unnest(keyword_ids)::text",
-}
 
 
 def facet_counts(filterset: DisclosureFilter, keyword_limit: int = 25) -> Facets:
@@ -124,23 +119,19 @@ def facet_counts(filterset: DisclosureFilter, keyword_limit: int = 25) -> Facets
     current query and filters.
 
     One pass over the matches counts everything: the rows matching the search and all
-    but at most one of the filters are read once (into a CTE, with one flag per filter),
-    and the total and each facet are counted from them, each facet ignoring its own
-    filter. The exemptions and keywords come from the ids each row carries, so no link
-    table is joined. Three queries in all, whatever the size of the log.
+    but at most one of the filters are read once, with a flag per filter, and the total
+    and each facet are counted from them, each facet ignoring its own filter. The
+    exemptions and keywords come from the ids each row carries, so no link table is
+    joined. Three queries in all, whatever the size of the log.
     """
     conditions = filterset.conditions(*(n for names in _FACET_FILTERS.values() for n in names))
-    flags = {
-        facet: " AND ".join(f'"in_{name}"' for name in names if name in conditions)
-        for facet, names in _FACET_FILTERS.items()
-    }
     matches = filterset.filtered_without(*conditions).annotate(
         **{
             f"in_{name}": ExpressionWrapper(condition, output_field=BooleanField())
             for name, condition in conditions.items()
         }
     )
-    in_force = [facet for facet, flag in flags.items() if flag]
+    in_force = [f for f, names in _FACET_FILTERS.items() if any(n in conditions for n in names)]
     if len(in_force) > 1:
         # A row failing the filters of two facets counts nowhere: leave it out of the pass.
         def all_filters_but(facet: str) -> Q:
@@ -148,35 +139,50 @@ def facet_counts(filterset: DisclosureFilter, keyword_limit: int = 25) -> Facets
             return reduce(operator.and_, (conditions[n] for n in names if n in conditions))
 
         matches = matches.filter(reduce(operator.or_, map(all_filters_but, in_force)))
+    flag_names = [f"in_{name}" for name in conditions]
     matches_sql, params = (
         matches.order_by()
-        .values(
-            "outcome",
-            "response_date",
-            "exemption_ids",
-            "keyword_ids",
-            *(f"in_{n}" for n in conditions),
-        )
+        .values("outcome", "response_date", "exemption_ids", "keyword_ids", *flag_names)
         .query.sql_with_params()
     )
-
-    def where(*facets: str) -> str:
-        clauses = [flags[facet] for facet in facets if flags[facet]]
-        return f"WHERE {' AND '.join(clauses)}" if clauses else ""
-
-    # Only constant names are put into the SQL; every value is a parameter of the CTE.
-    parts = [f"SELECT 'total', '', count(*) FROM matches {where(*flags)}"]  # noqa: S608
-    for facet, group in _FACET_GROUPS.items():
-        others = [other for other in flags if other != facet]
-        parts.append(
-            f"SELECT '{facet}', {group}, count(*) FROM matches {where(*others)} GROUP BY 2"  # noqa: S608
-        )
-    sql = f"WITH matches AS MATERIALIZED ({matches_sql}) " + " UNION ALL ".join(parts)
-    counts: dict[str, dict[str, int]] = {facet: {} for facet in ("total", *_FACET_GROUPS)}
+    # Each match becomes as many rows as its longest list: the n-th row holds its n-th
+    # exemption and n-th keyword, the first also its outcome and year (set-returning
+    # functions in a select list run in step). Grouping sets then count outcome and
+    # year, exemptions, and keywords in one pass, each group split by the filter flags.
+    flags = "".join(f', "{name}"' for name in flag_names)
+    sql = f"""
+        SELECT o, y, e, k{flags}, count(*)
+          FROM (SELECT unnest(exemption_ids) AS e, unnest(keyword_ids) AS k,
+                       unnest(ARRAY[outcome::text]) AS o,
+                       unnest(ARRAY[extract(year FROM response_date)::int]) AS y{flags}
+                  FROM ({matches_sql}) AS matches) AS listed
+         GROUP BY GROUPING SETS ((o, y{flags}), (e{flags}), (k{flags}))
+    """  # noqa: S608 -- only column names are put in; every value is a parameter
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        for facet, value, n in cursor.fetchall():
-            counts[facet][value] = n
+        rows = cursor.fetchall()
+
+    def counted_in(facet: str | None, passed: dict[str, bool]) -> bool:
+        """Whether a row passing these filters counts in ``facet`` (None: the total),
+        which ignores its own filters."""
+        ignored = _FACET_FILTERS.get(facet, ())
+        return all(ok for name, ok in passed.items() if name not in ignored)
+
+    total = 0
+    counts: dict[str, Counter] = {facet: Counter() for facet in _FACET_FILTERS}
+    for outcome_value, year_value, exemption_id, keyword_id, *flag_values, n in rows:
+        passed = dict(zip(conditions, flag_values, strict=True))
+        if outcome_value is not None:
+            total += n if counted_in(None, passed) else 0
+            if counted_in("outcome", passed):
+                counts["outcome"][outcome_value] += n
+            if counted_in("year", passed):
+                counts["year"][str(year_value)] += n
+        elif exemption_id is not None and counted_in("exemption", passed):
+            counts["exemption"][exemption_id] += n
+        elif keyword_id is not None and counted_in("keyword", passed):
+            counts["keyword"][keyword_id] += n
+    counts = {facet: +counter for facet, counter in counts.items()}  # without zeros
 
     selected = {
         name: set(filterset.cleaned(name, [])) for name in ("outcome", "exemption", "keyword")
@@ -191,12 +197,12 @@ def facet_counts(filterset: DisclosureFilter, keyword_limit: int = 25) -> Facets
         FacetOption(
             e.slug,
             f"{e.code} {e.name}",
-            counts["exemption"].get(str(e.pk), 0),
+            counts["exemption"].get(e.pk, 0),
             e.slug in selected["exemption"],
         )
         # A chosen exemption stays visible, and can be unticked, even when nothing is left.
         for e in Exemption.objects.filter(
-            Q(pk__in=[int(pk) for pk in counts["exemption"]]) | Q(slug__in=selected["exemption"])
+            Q(pk__in=list(counts["exemption"])) | Q(slug__in=selected["exemption"])
         )
         .only("slug", "code", "name", "position")
         .order_by("position", "code")
@@ -208,13 +214,13 @@ def facet_counts(filterset: DisclosureFilter, keyword_limit: int = 25) -> Facets
     commonest = sorted(counts["keyword"].values(), reverse=True)[:keyword_limit]
     least = commonest[-1] if commonest else 1
     keywords = Keyword.objects.filter(
-        Q(pk__in=[int(pk) for pk, n in counts["keyword"].items() if n >= least])
+        Q(pk__in=[pk for pk, n in counts["keyword"].items() if n >= least])
         | Q(slug__in=selected["keyword"])
     ).only("slug", "name")
     by_count = sorted(
         (
             FacetOption(
-                k.slug, k.name, counts["keyword"].get(str(k.pk), 0), k.slug in selected["keyword"]
+                k.slug, k.name, counts["keyword"].get(k.pk, 0), k.slug in selected["keyword"]
             )
             for k in keywords
         ),
@@ -227,7 +233,7 @@ def facet_counts(filterset: DisclosureFilter, keyword_limit: int = 25) -> Facets
         for value, n in sorted(counts["year"].items(), key=lambda item: -int(item[0]))
     ]
     return Facets(
-        total=counts["total"].get("", 0),
+        total=total,
         outcome=outcome,
         exemption=exemption,
         keyword=keyword,

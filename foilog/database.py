@@ -8,6 +8,7 @@ server holds a handle on it; the last one to exit stops it cleanly.
 
 from __future__ import annotations
 
+import copy
 import json
 import os
 import warnings
@@ -119,8 +120,8 @@ def pool_options(environ: dict[str, str]) -> dict | None:
 def replica_settings(urls: str, primary: dict) -> dict[str, dict]:
     """``DATABASES`` entries ``replica1`` … ``replicaN`` for a comma-separated list of URLs.
 
-    Each replica connects like the primary (connection age, health checks, pool) but to
-    its own server. Raises ValueError for a URL that is not ``postgres://``.
+    Each replica connects like the primary (connection age, health checks, pool, session
+    settings) but to its own server. Raises ValueError for a URL that is not ``postgres://``.
     """
     replicas = {}
     for number, url in enumerate((u.strip() for u in urls.split(",") if u.strip()), start=1):
@@ -128,7 +129,8 @@ def replica_settings(urls: str, primary: dict) -> dict[str, dict]:
         for key in ("CONN_MAX_AGE", "CONN_HEALTH_CHECKS"):
             if key in primary:
                 replica[key] = primary[key]
-        if "pool" in primary.get("OPTIONS", {}):
-            replica["OPTIONS"]["pool"] = dict(primary["OPTIONS"]["pool"])
+        for option in ("pool", "options"):
+            if option in primary.get("OPTIONS", {}) and option not in replica["OPTIONS"]:
+                replica["OPTIONS"][option] = copy.deepcopy(primary["OPTIONS"][option])
         replicas[f"replica{number}"] = replica
     return replicas

@@ -131,6 +131,12 @@ DATABASES["default"]["CONN_MAX_AGE"] = int(os.environ.get("CONN_MAX_AGE", "60"))
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 # Without a timeout libpq waits for ever on a server that does not answer.
 DATABASES["default"]["OPTIONS"].setdefault("connect_timeout", 5)
+# Memory for each sort and count of a query. A search matching half a million entries
+# needs about 12 MB for its bitmap of matches to stay exact; PostgreSQL's default of
+# 4 MB makes it lossy, and every match's search vector is then read again. Empty leaves
+# the server's own setting (for a pooler that refuses startup options).
+if work_mem := os.environ.get("FOILOG_DB_WORK_MEM", "64MB"):
+    DATABASES["default"]["OPTIONS"].setdefault("options", f"-c work_mem={work_mem}")
 if pool := pool_options(os.environ):
     DATABASES["default"]["OPTIONS"]["pool"] = pool
     DATABASES["default"]["CONN_MAX_AGE"] = 0  # the pool keeps connections, not Django

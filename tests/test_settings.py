@@ -135,6 +135,19 @@ def test_replica_urls_add_replica_aliases(scaled_out):
     assert databases["replica2"]["HOST"] == "replica-b"
 
 
+def test_every_connection_gets_enough_memory_to_count_a_large_search(scaled_out):
+    for alias in ("default", "replica1", "replica2"):
+        assert scaled_out["DATABASES"][alias]["OPTIONS"]["options"] == "-c work_mem=64MB"
+
+
+def test_the_test_database_connection_has_that_memory(db):
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW work_mem")
+        assert cursor.fetchone()[0] == "64MB"
+
+
 def test_replica_urls_switch_on_the_router(scaled_out, production):
     assert scaled_out["DATABASE_ROUTERS"] == ["foilog.routers.ReplicaRouter"]
     assert production["DATABASE_ROUTERS"] == []

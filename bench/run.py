@@ -211,6 +211,31 @@ def choose_words(seed: int, size: int) -> dict:
     }
 
 
+def check_kept_counts(texts: list[str]) -> dict[str, str]:
+    """For each search, whether its counts are kept (a counted term) and, if so, whether
+    they equal a count over its matches: the benchmark times kept counts only if they
+    are right."""
+    from django.http import QueryDict
+
+    from disclosures import search
+    from disclosures.filters import DisclosureFilter
+    from disclosures.models import Disclosure
+
+    verdicts = {}
+    for text in texts:
+        filterset = DisclosureFilter(
+            QueryDict(urlencode({"q": text})), queryset=Disclosure.objects.public()
+        )
+        kept = search._kept_counts(filterset)
+        if kept is None:
+            verdicts[text] = "counted over its matches"
+        elif kept == search._counted_over_matches(filterset):
+            verdicts[text] = "kept, equal to a count over its matches"
+        else:
+            raise AssertionError(f"the kept counts of {text!r} differ from its matches'")
+    return verdicts
+
+
 def itertools_roundrobin(*lists):
     for group in zip(*lists, strict=False):
         yield from group
@@ -621,6 +646,7 @@ def main() -> int:
     call_command("migrate", verbosity=0)
     generated = generate.generate(args.size, seed)
     words = choose_words(seed, args.size)
+    kept_counts = check_kept_counts(words["common"] + words["rare"] + words["phrases"])
     cases = build_cases(words, seed)
     measure(cases, args.repeat, args.baseline_repeat, not args.no_baseline)
     load_after = os.getloadavg()
@@ -646,13 +672,16 @@ def main() -> int:
     for kind in ("common", "rare", "phrases", "misspellings"):
         shown = ", ".join(f"{w} ({words['counts'][w]:,})" for w in words[kind])
         print(f"  {kind}: {shown}")
+    print("\nfacet counts:")
+    for text, verdict in kept_counts.items():
+        print(f"  {text}: {verdict}")
     for case in cases:
         for error in case.errors[:5]:
             print(f"ERROR {case.name}: {error}")
     print("\nPostgreSQL:", json.dumps(facts, indent=2, default=str))
     if args.pg:
         print("session settings:", ", ".join(args.pg))
-    if generated.get("generated"):
+    if generated.get("timings"):
         print("generation:", json.dumps(generated["timings"], indent=2))
     print(f"\nbench: {time.monotonic() - began:.0f} s in all")
 
@@ -669,6 +698,7 @@ def main() -> int:
                     "session_settings": args.pg,
                     "results": rows,
                     "words": words,
+                    "facet_counts": kept_counts,
                     "postgres": facts,
                     "generation": generated,
                 },

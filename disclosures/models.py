@@ -637,3 +637,46 @@ class SearchWord(models.Model):
 
     def __str__(self) -> str:
         return self.word
+
+
+class CountedTerm(models.Model):
+    """A search term (a stemmed word, as in the search vector) in so many published
+    disclosures that counting its results and facets at each search would be slow.
+
+    Chosen by ``manage.py count_search_terms``. For a search of one such word, the total
+    and the facet counts come from ``TermCount``, kept current by database triggers
+    (migration 0010), instead of a pass over every match.
+    """
+
+    lexeme = models.TextField(primary_key=True)
+    documents = models.IntegerField(help_text="Published disclosures holding it when chosen.")
+
+    def __str__(self) -> str:
+        return self.lexeme
+
+
+class TermCount(models.Model):
+    """How many published disclosures holding ``lexeme`` have one facet value.
+
+    A ledger: the triggers add a row for each change (+1 for an entry that now counts,
+    -1 for one that no longer does, summed by statement), never update one, so
+    concurrent saves neither wait for nor deadlock on each other. Readers sum the rows
+    of a term; ``manage.py count_search_terms`` sums them up again from scratch.
+    Published entries with a future publication time are counted, and subtracted at
+    search time, since nothing changes in the table when their time comes.
+    """
+
+    class Facet(models.TextChoices):
+        OUTCOME = "o", _("outcome")
+        YEAR = "y", _("year")
+        EXEMPTION = "e", _("exemption")
+        KEYWORD = "k", _("keyword")
+
+    lexeme = models.TextField(db_index=True)
+    facet = models.CharField(max_length=1, choices=Facet.choices)
+    # The outcome code, the year, or the exemption's or keyword's id, as text.
+    value = models.TextField()
+    count = models.IntegerField()
+
+    def __str__(self) -> str:
+        return f"{self.lexeme} {self.facet}={self.value}: {self.count}"

@@ -16,7 +16,7 @@ from functools import reduce
 from typing import TYPE_CHECKING
 
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import BooleanField, ExpressionWrapper, F, Q, QuerySet, TextField, Value
 from django.db.models.functions import Concat
 from django.utils.html import escape
@@ -118,11 +118,22 @@ def facet_counts(filterset: DisclosureFilter, keyword_limit: int = 25) -> Facets
     """The number of results and the counts beside every filter option, exact, for the
     current query and filters.
 
-    One pass over the matches counts everything: the rows matching the search and all
-    but at most one of the filters are read once, with a flag per filter, and the total
-    and each facet are counted from them, each facet ignoring its own filter. The
-    exemptions and keywords come from the ids each row carries, so no link table is
-    joined. Three queries in all, whatever the size of the log.
+    A search of one common word, with no filter, reads the counts kept for that word
+    (see ``CountedTerm``); anything else is counted over its matches. Four queries at
+    most, whatever the size of the log.
+    """
+    kept = _kept_counts(filterset)
+    total, counts = kept if kept is not None else _counted_over_matches(filterset)
+    return _facets(filterset, total, counts, keyword_limit)
+
+
+def _counted_over_matches(filterset: DisclosureFilter) -> tuple[int, dict[str, Counter]]:
+    """The total and the facet counts, from one pass over the matches.
+
+    The rows matching the search and all but at most one of the filters are read once,
+    with a flag per filter, and the total and each facet are counted from them, each
+    facet ignoring its own filter. The exemptions and keywords come from the ids each
+    row carries, so no link table is joined.
     """
     conditions = filterset.conditions(*(n for names in _FACET_FILTERS.values() for n in names))
     matches = filterset.filtered_without(*conditions).annotate(
@@ -182,8 +193,78 @@ def facet_counts(filterset: DisclosureFilter, keyword_limit: int = 25) -> Facets
             counts["exemption"][exemption_id] += n
         elif keyword_id is not None and counted_in("keyword", passed):
             counts["keyword"][keyword_id] += n
-    counts = {facet: +counter for facet, counter in counts.items()}  # without zeros
+    return total, {facet: +counter for facet, counter in counts.items()}  # without zeros
 
+
+# Whether the search is one counted term, then that term's kept counts, less the entries
+# published with a time still to come (counted, since nothing changes in the table when
+# their time comes, but not yet public). Each row: facet, value, count.
+_KEPT_COUNTS_SQL = """
+    WITH query AS (SELECT websearch_to_tsquery(%(config)s::regconfig, %(text)s) AS q),
+         term AS (
+            SELECT t.lexeme
+              FROM disclosures_countedterm AS t, query
+             WHERE t.lexeme = CASE WHEN numnode(query.q) = 1
+                              THEN (tsvector_to_array(query.q::text::tsvector))[1] END)
+    SELECT 'counted', NULL, count(*) FROM term
+    UNION ALL
+    SELECT c.facet, c.value, sum(c.count)
+      FROM disclosures_termcount AS c JOIN term USING (lexeme)
+     GROUP BY 1, 2
+    UNION ALL
+    SELECT f.facet, f.value, -count(*)
+      FROM term, query, disclosures_disclosure AS d
+     CROSS JOIN LATERAL disclosures_facet_values(
+            d.outcome, d.response_date, d.exemption_ids, d.keyword_ids) AS f
+     WHERE d.status = 'published' AND d.published_at > now() AND d.search_vector @@ query.q
+     GROUP BY 1, 2
+"""
+_ONE_WORD = re.compile(r"[^\W_]+")
+_FACET_OF_CODE = {"o": "outcome", "y": "year", "e": "exemption", "k": "keyword"}
+
+
+def _kept_counts(filterset: DisclosureFilter) -> tuple[int, dict[str, Counter]] | None:
+    """The total and the facet counts kept for a search of one counted term over the
+    whole public log, or None when the search is anything else."""
+    text = filterset.query_text
+    # Counted terms are single words; a search of several pays no query to find out.
+    if not _ONE_WORD.fullmatch(text) or filterset.facet_key() != (("q", text),):
+        return None
+    if not _is_public_log(filterset.queryset):
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute(_KEPT_COUNTS_SQL, {"config": SEARCH_CONFIG, "text": text})
+        rows = cursor.fetchall()
+    if ("counted", None, 1) not in rows:
+        return None
+    counts: dict[str, Counter] = {facet: Counter() for facet in _FACET_FILTERS}
+    for code, value, n in rows:
+        facet = _FACET_OF_CODE.get(code)
+        if facet is not None:
+            counts[facet][int(value) if code in "ek" else value] += n
+    counts = {facet: +counter for facet, counter in counts.items()}  # without zeros
+    # Every entry has exactly one outcome.
+    return counts["outcome"].total(), counts
+
+
+def _is_public_log(queryset: QuerySet) -> bool:
+    """Whether ``queryset`` is the whole public log, the set the kept counts are of."""
+    public = Disclosure.objects.public()
+    return str(queryset.order_by().values("pk").query) == str(public.order_by().values("pk").query)
+
+
+def recount_terms(min_documents: int) -> int:
+    """Choose the terms in at least ``min_documents`` published disclosures and count
+    their facets afresh; the number of terms chosen. Writes to the log wait meanwhile."""
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SELECT disclosures_recount_terms(%s)", [min_documents])
+        return cursor.fetchone()[0]
+
+
+def _facets(
+    filterset: DisclosureFilter, total: int, counts: dict[str, Counter], keyword_limit: int
+) -> Facets:
+    """The options beside each filter, from the total and the counts by facet value."""
     selected = {
         name: set(filterset.cleaned(name, [])) for name in ("outcome", "exemption", "keyword")
     }

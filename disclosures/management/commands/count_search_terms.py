@@ -1,0 +1,39 @@
+import time
+
+from django.core.management.base import BaseCommand, CommandError
+
+from disclosures import search
+
+# Below this many matches a search counts its results and facets fast enough by itself
+# (about 5 µs a match on two cores): a log smaller than this keeps no counts at all.
+DEFAULT_MIN_DOCUMENTS = 10_000
+
+
+class Command(BaseCommand):
+    help = (
+        "Choose the search terms found in many published disclosures and count their "
+        "results and facets afresh, so that searching for one of them needs no pass over "
+        "its matches. Triggers keep the counts current as entries change; run this "
+        "nightly to sum them up again and to follow the log's vocabulary. Saves to the "
+        "log wait while it runs."
+    )
+
+    def add_arguments(self, parser) -> None:
+        parser.add_argument(
+            "--min-documents",
+            type=int,
+            default=DEFAULT_MIN_DOCUMENTS,
+            help=f"count terms in at least this many entries (default {DEFAULT_MIN_DOCUMENTS:,})",
+        )
+
+    def handle(self, *args, min_documents: int, **options) -> None:
+        if min_documents < 1:
+            raise CommandError("--min-documents must be at least 1.")
+        began = time.monotonic()
+        chosen = search.recount_terms(min_documents)
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Counted {chosen} terms found in at least {min_documents:,} published "
+                f"disclosures, in {time.monotonic() - began:.1f} s."
+            )
+        )

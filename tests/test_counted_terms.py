@@ -1,0 +1,298 @@
+"""Counts kept for common search terms: a search of one such word reads its total and
+facet counts from the ledger the triggers keep, and they must always equal a count over
+its matches, whatever changed since the last recount."""
+
+import datetime
+import io
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+from django.http import QueryDict
+from django.urls import reverse
+from django.utils import timezone
+
+from disclosures import search
+from disclosures.filters import DisclosureFilter
+from disclosures.models import CountedTerm, Disclosure, Exemption, Keyword, TermCount
+from tests.factories import DisclosureFactory, KeywordFactory
+
+pytestmark = pytest.mark.django_db
+LIST = reverse("disclosures:list")
+
+
+def filterset(query: str) -> DisclosureFilter:
+    return DisclosureFilter(QueryDict(query), queryset=Disclosure.objects.public())
+
+
+def kept(query: str):
+    return search._kept_counts(filterset(query))
+
+
+def over_matches(query: str):
+    return search._counted_over_matches(filterset(query))
+
+
+def recount(min_documents: int = 2) -> None:
+    call_command("count_search_terms", "--min-documents", str(min_documents), stdout=io.StringIO())
+
+
+@pytest.fixture
+def log(db):
+    """Entries about police drones in every state, recounted: "police" and "drones"
+    are counted terms (in at least two published entries), "helicopter" is not."""
+    DisclosureFactory(
+        reference="A",
+        title="Police drones",
+        keywords=["Drones", "Aviation"],
+        exemptions=["s40-2"],
+        response_date=datetime.date(2023, 3, 1),
+    )
+    DisclosureFactory(
+        reference="B",
+        title="Drones over the police station",
+        outcome="refused",
+        exemptions=["s31-1-a", "s24-1"],
+        response_date=datetime.date(2024, 3, 1),
+    )
+    DisclosureFactory(
+        reference="C",
+        title="Police overtime",
+        outcome="granted-in-part",
+        keywords=["Staff"],
+        response_date=datetime.date(2024, 5, 1),
+    )
+    DisclosureFactory(
+        reference="D", title="Police helicopter", response_date=datetime.date(2024, 7, 1)
+    )
+    DisclosureFactory(reference="DRAFT", title="Police drones draft", draft=True)
+    DisclosureFactory(reference="SOON", title="Police drones scheduled", scheduled=True)
+    DisclosureFactory(reference="GONE", title="Police drones withdrawn", withdrawn=True)
+    recount()
+
+
+def test_recount_chooses_the_terms_of_enough_published_entries(log):
+    terms = dict(CountedTerm.objects.values_list("lexeme", "documents"))
+    # Published entries, the scheduled one included (its time will come); never drafts
+    # or withdrawn entries.
+    assert terms["polic"] == 5
+    assert terms["drone"] == 3
+    assert "helicopt" not in terms
+
+
+def test_kept_counts_are_exact_and_leave_out_what_is_not_public(log):
+    total, counts = kept("q=police")
+    assert total == 4
+    assert counts["outcome"] == {"granted-in-full": 2, "refused": 1, "granted-in-part": 1}
+    assert counts["year"] == {"2023": 1, "2024": 3}
+    assert (total, counts) == over_matches("q=police")
+    assert kept("q=drones") == over_matches("q=drones")
+    assert kept("q=drones")[0] == 2
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "q=helicopter",  # not a counted term
+        "q=police+drones",  # several words
+        "q=%22police%22",  # a phrase
+        "q=-police",  # an exclusion
+        "q=police+OR+drones",
+        "q=police&outcome=refused",  # a filter
+        "q=police&date_from=2024-01-01",
+        "q=police&keyword=drones",
+        "q=the",  # a stop word: no term at all
+        "",
+    ],
+)
+def test_anything_but_one_counted_word_alone_is_counted_over_its_matches(log, query):
+    assert kept(query) is None
+    facets = search.facet_counts(filterset(query))
+    total, _counts = over_matches(query)
+    assert facets.total == total
+
+
+def test_counts_are_kept_for_the_whole_public_log_only(log):
+    keyword = Keyword.objects.get(slug="drones")
+    narrowed = DisclosureFilter(
+        QueryDict("q=police"), queryset=Disclosure.objects.public().filter(keywords=keyword)
+    )
+    assert search._kept_counts(narrowed) is None
+    assert search.facet_counts(narrowed).total == 1
+
+
+def publish_draft() -> None:
+    Disclosure.objects.get(reference="DRAFT").publish()
+
+
+def withdraw() -> None:
+    Disclosure.objects.get(reference="A").withdraw("Published in error.")
+
+
+def unpublish() -> None:
+    Disclosure.objects.get(reference="B").unpublish()
+
+
+def change_outcome_and_date() -> None:
+    entry = Disclosure.objects.get(reference="C")
+    entry.outcome = "not-held"
+    entry.response_date = datetime.date(2021, 1, 1)
+    entry.save()
+
+
+def drop_the_word_from_the_title() -> None:
+    entry = Disclosure.objects.get(reference="D")
+    entry.title = "Helicopter hours"
+    entry.save()
+
+
+def add_the_word_to_the_title() -> None:
+    entry = Disclosure.objects.get(reference="C")
+    entry.title = "Police overtime for drones"
+    entry.save()
+
+
+def change_keywords() -> None:
+    entry = Disclosure.objects.get(reference="A")
+    entry.keywords.set([KeywordFactory(name="Staff", slug="staff")])
+
+
+def add_and_remove_exemptions() -> None:
+    Disclosure.objects.get(reference="C").exemptions.add(Exemption.objects.get(slug="s40-2"))
+    Disclosure.objects.get(reference="B").exemptions.remove(Exemption.objects.get(slug="s24-1"))
+
+
+def rename_a_keyword_to_the_word() -> None:
+    # The keyword text is in the search vector: every entry with it changes.
+    Keyword.objects.filter(slug="staff").update(name="Drone staff")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT disclosures_refresh_keywords_text(ARRAY(SELECT id FROM disclosures_disclosure))"
+        )
+
+
+def delete_an_entry() -> None:
+    Disclosure.objects.get(reference="B").delete()
+
+
+def add_an_entry() -> None:
+    DisclosureFactory(
+        title="Police drones again", keywords=["Drones"], exemptions=["s24-1"], outcome="refused"
+    )
+
+
+def bulk_change() -> None:
+    Disclosure.objects.filter(reference__in=["A", "B", "C"]).update(outcome="refused-cost-limit")
+
+
+def save_without_change() -> None:
+    Disclosure.objects.get(reference="A").save()
+
+
+def schedule_comes_due() -> None:
+    # Nothing changes in the counted columns when a scheduled entry's time comes: time
+    # passing is the same as moving its time into the past.
+    Disclosure.objects.filter(reference="SOON").update(
+        published_at=timezone.now() - datetime.timedelta(minutes=1)
+    )
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        publish_draft,
+        withdraw,
+        unpublish,
+        change_outcome_and_date,
+        drop_the_word_from_the_title,
+        add_the_word_to_the_title,
+        change_keywords,
+        add_and_remove_exemptions,
+        rename_a_keyword_to_the_word,
+        delete_an_entry,
+        add_an_entry,
+        bulk_change,
+        save_without_change,
+        schedule_comes_due,
+    ],
+    ids=lambda change: change.__name__,
+)
+def test_kept_counts_follow_every_change(log, change):
+    change()
+    for word in ("police", "drones"):
+        assert kept(f"q={word}") is not None
+        assert kept(f"q={word}") == over_matches(f"q={word}"), word
+
+
+def test_every_change_in_turn_then_a_recount(log):
+    for change in (
+        publish_draft,
+        withdraw,
+        change_outcome_and_date,
+        add_the_word_to_the_title,
+        change_keywords,
+        add_and_remove_exemptions,
+        add_an_entry,
+        delete_an_entry,
+        schedule_comes_due,
+    ):
+        change()
+        assert kept("q=police") == over_matches("q=police"), change.__name__
+    ledger_rows = TermCount.objects.count()
+    before = kept("q=police")
+    recount()
+    # Summed up again: one row per term and value, the same counts.
+    assert TermCount.objects.count() < ledger_rows
+    assert kept("q=police") == before
+
+
+def test_a_small_log_keeps_nothing_and_its_saves_write_nothing(db):
+    DisclosureFactory.create_batch(3, title="Police drones")
+    recount(min_documents=10)
+    assert not CountedTerm.objects.exists()
+    DisclosureFactory(title="Police drones")
+    assert not TermCount.objects.exists()
+    assert kept("q=police") is None
+
+
+def test_a_counted_term_with_nothing_public_left_finds_nothing(client, log):
+    Disclosure.objects.filter(title__icontains="drones").update(status="draft")
+    assert kept("q=drones") == (0, {"outcome": {}, "exemption": {}, "keyword": {}, "year": {}})
+    response = client.get(LIST, {"q": "drones"})
+    assert response.context["facets"].total == 0
+    assert not response.context["page_obj"].object_list
+
+
+def test_the_page_shows_the_kept_counts(client, log):
+    response = client.get(LIST, {"q": "police"})
+    facets = response.context["facets"]
+    assert facets.total == 4
+    assert {o.value: o.count for o in facets.outcome if o.count} == {
+        "granted-in-full": 2,
+        "refused": 1,
+        "granted-in-part": 1,
+    }
+    assert {o.value: o.count for o in facets.keyword} == {"drones": 1, "aviation": 1, "staff": 1}
+    assert {o.value: o.count for o in facets.exemption if o.count} == {
+        "s40-2": 1,
+        "s31-1-a": 1,
+        "s24-1": 1,
+    }
+    shown = {d.reference for d in response.context["page_obj"].object_list}
+    assert shown == {"A", "B", "C", "D"}
+
+
+@pytest.mark.parametrize("rows", [3, 30])
+def test_a_counted_word_s_page_query_count_is_constant(
+    client, django_assert_num_queries, settings, rows
+):
+    settings.FOILOG_PAGE_CACHE_SECONDS = 0
+    for n in range(rows):
+        DisclosureFactory(title=f"Police drones {n}", keywords=["Drones"], exemptions=["s40-2"])
+    recount()
+    # validators (freshness), the kept counts, the exemptions and keywords shown, page
+    # ids, rows, their exemptions and keywords, headlines, and two for the suggestion
+    # lookup (similarity threshold, vocabulary)
+    with django_assert_num_queries(11):
+        response = client.get(LIST, {"q": "police"})
+    assert response.context["facets"].total == rows

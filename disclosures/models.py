@@ -295,6 +295,14 @@ class Disclosure(models.Model):
                 name="disclosure_public_newest",
                 condition=models.Q(status="published"),
             ),
+            # Outcome filters, alone or with dates: the facet counts' pass combines each
+            # filter with the others, and without it "refused since 2018" reads every
+            # entry since 2018.
+            models.Index(
+                fields=["outcome", "response_date"],
+                name="disclosure_outcome_date",
+                condition=models.Q(status="published"),
+            ),
             models.Index(fields=["status", "published_at"], name="disclosure_visibility"),
             # max(updated_at) validates every public page for conditional GET.
             models.Index(fields=["updated_at"], name="disclosure_updated_at"),

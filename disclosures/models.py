@@ -675,10 +675,10 @@ class TermCount(models.Model):
     """
 
     class Facet(models.TextChoices):
-        OUTCOME = "o", _("outcome")
-        YEAR = "y", _("year")
-        EXEMPTION = "e", _("exemption")
-        KEYWORD = "k", _("keyword")
+        OUTCOME = "o", "outcome"
+        YEAR = "y", "year"
+        EXEMPTION = "e", "exemption"
+        KEYWORD = "k", "keyword"
 
     lexeme = models.TextField(db_index=True)
     facet = models.CharField(max_length=1, choices=Facet.choices)

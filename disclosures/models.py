@@ -11,6 +11,7 @@ import json
 import re
 import uuid
 from pathlib import PurePath
+from urllib.parse import unquote
 
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
@@ -205,6 +206,30 @@ def validate_reference(value: str) -> None:
         raise ValidationError(_("A reference cannot start or end with a space or a slash."))
     if _REFERENCE_FORBIDDEN.search(value):
         raise ValidationError(_("A reference cannot contain control characters."))
+    if not _leads_to_its_disclosure(value):
+        raise ValidationError(
+            _(
+                "“%(reference)s” is the address of one of the log's own pages (its feed or "
+                "a document): add to it, for example a prefix or a year."
+            ),
+            params={"reference": value},
+        )
+
+
+def _leads_to_its_disclosure(reference: str) -> bool:
+    """Whether the disclosure page's address for ``reference`` resolves to that page.
+
+    Routes of the log's own come first: a disclosure named "feed", or "X/documents/1",
+    would never be shown.
+    """
+    from django.urls import Resolver404, resolve
+
+    path = unquote(reverse("disclosures:detail", args=[reference]))
+    try:
+        match = resolve(path)
+    except Resolver404:
+        return False
+    return match.url_name == "detail" and match.kwargs.get("reference") == reference
 
 
 class Disclosure(models.Model):

@@ -34,6 +34,18 @@ def test_reference_rejects_edge_slashes_spaces_and_control_characters(reference)
         disclosure.full_clean(exclude=["exemptions", "keywords"])
 
 
+@pytest.mark.parametrize("reference", ["feed", "FOI/documents/3"])
+def test_reference_cannot_take_the_address_of_one_of_the_log_s_own_pages(reference):
+    disclosure = DisclosureFactory.build(reference=reference)
+    with pytest.raises(ValidationError, match="own pages"):
+        disclosure.full_clean(exclude=["exemptions", "keywords"])
+
+
+@pytest.mark.parametrize("reference", ["feed-2024-1", "FOI/feed", "export.csv", "16495"])
+def test_references_near_those_addresses_are_fine(reference):
+    DisclosureFactory.build(reference=reference).full_clean(exclude=["exemptions", "keywords"])
+
+
 def test_keyword_names_are_unique_ignoring_case():
     Keyword.objects.create(name="Drones")
     with pytest.raises(IntegrityError):

@@ -678,7 +678,8 @@ class CountedTerm(models.Model):
 
     Chosen by ``manage.py count_search_terms``. For a search of one such word, the total
     and the facet counts come from ``TermCount``, kept current by database triggers
-    (migration 0010), instead of a pass over every match.
+    (migration 0010), instead of a pass over every match. The term '' stands for the
+    whole log: the list with no search and no filter reads its counts the same way.
     """
 
     lexeme = models.TextField(primary_key=True)

@@ -118,9 +118,9 @@ def facet_counts(filterset: DisclosureFilter, keyword_limit: int = 25) -> Facets
     """The number of results and the counts beside every filter option, exact, for the
     current query and filters.
 
-    A search of one common word, with no filter, reads the counts kept for that word
-    (see ``CountedTerm``); anything else is counted over its matches. Four queries at
-    most, whatever the size of the log.
+    The whole log, or a search of one common word, with no filter, reads the counts kept
+    for it (see ``CountedTerm``); anything else is counted over its matches. Four queries
+    at most, whatever the size of the log.
     """
     kept = _kept_counts(filterset)
     total, counts = kept if kept is not None else _counted_over_matches(filterset)
@@ -196,16 +196,20 @@ def _counted_over_matches(filterset: DisclosureFilter) -> tuple[int, dict[str, C
     return total, {facet: +counter for facet, counter in counts.items()}  # without zeros
 
 
-# Whether the search is one counted term, then that term's kept counts, less the entries
-# published with a time still to come (counted, since nothing changes in the table when
-# their time comes, but not yet public). Each row: facet, value, count.
+# Whether the search is one counted term (no search: the term ''), then that term's kept
+# counts, less the entries published with a time still to come (counted, since nothing
+# changes in the table when their time comes, but not yet public). Each row: facet,
+# value, count.
 _KEPT_COUNTS_SQL = """
-    WITH query AS (SELECT websearch_to_tsquery(%(config)s::regconfig, %(text)s) AS q),
+    WITH query AS (
+            SELECT websearch_to_tsquery(%(config)s::regconfig, coalesce(%(text)s::text, ''))
+                   AS q),
          term AS (
             SELECT t.lexeme
               FROM disclosures_countedterm AS t, query
-             WHERE t.lexeme = CASE WHEN numnode(query.q) = 1
-                              THEN (tsvector_to_array(query.q::text::tsvector))[1] END)
+             WHERE t.lexeme = CASE WHEN %(text)s::text IS NULL THEN ''
+                                   WHEN numnode(query.q) = 1
+                                   THEN (tsvector_to_array(query.q::text::tsvector))[1] END)
     SELECT 'counted', NULL, count(*) FROM term
     UNION ALL
     SELECT c.facet, c.value, sum(c.count)
@@ -216,7 +220,8 @@ _KEPT_COUNTS_SQL = """
       FROM term, query, disclosures_disclosure AS d
      CROSS JOIN LATERAL disclosures_facet_values(
             d.outcome, d.response_date, d.exemption_ids, d.keyword_ids) AS f
-     WHERE d.status = 'published' AND d.published_at > now() AND d.search_vector @@ query.q
+     WHERE d.status = 'published' AND d.published_at > now()
+       AND (%(text)s::text IS NULL OR d.search_vector @@ query.q)
      GROUP BY 1, 2
 """
 _ONE_WORD = re.compile(r"[^\W_]+")
@@ -224,16 +229,18 @@ _FACET_OF_CODE = {"o": "outcome", "y": "year", "e": "exemption", "k": "keyword"}
 
 
 def _kept_counts(filterset: DisclosureFilter) -> tuple[int, dict[str, Counter]] | None:
-    """The total and the facet counts kept for a search of one counted term over the
-    whole public log, or None when the search is anything else."""
+    """The total and the facet counts kept for the whole public log, or for a search of
+    one counted term over it, or None when the search or the filters are anything else."""
     text = filterset.query_text
+    if filterset.facet_key() != ((("q", text),) if text else ()):
+        return None
     # Counted terms are single words; a search of several pays no query to find out.
-    if not _ONE_WORD.fullmatch(text) or filterset.facet_key() != (("q", text),):
+    if text and not _ONE_WORD.fullmatch(text):
         return None
     if not _is_public_log(filterset.queryset):
         return None
     with connection.cursor() as cursor:
-        cursor.execute(_KEPT_COUNTS_SQL, {"config": SEARCH_CONFIG, "text": text})
+        cursor.execute(_KEPT_COUNTS_SQL, {"config": SEARCH_CONFIG, "text": text or None})
         rows = cursor.fetchall()
     if ("counted", None, 1) not in rows:
         return None

@@ -1,6 +1,6 @@
-"""Counts kept for common search terms: a search of one such word reads its total and
-facet counts from the ledger the triggers keep, and they must always equal a count over
-its matches, whatever changed since the last recount."""
+"""Counts kept for common search terms: a search of one such word, or the whole log,
+reads its total and facet counts from the ledger the triggers keep, and they must always
+equal a count over its matches, whatever changed since the last recount."""
 
 import datetime
 import io
@@ -77,6 +77,7 @@ def test_recount_chooses_the_terms_of_enough_published_entries(log):
     # or withdrawn entries.
     assert terms["polic"] == 5
     assert terms["drone"] == 3
+    assert terms[""] == 5  # the whole log
     assert "helicopt" not in terms
 
 
@@ -88,6 +89,10 @@ def test_kept_counts_are_exact_and_leave_out_what_is_not_public(log):
     assert (total, counts) == over_matches("q=police")
     assert kept("q=drones") == over_matches("q=drones")
     assert kept("q=drones")[0] == 2
+    assert kept("") == over_matches("")
+    assert kept("")[0] == 4
+    # The order and invalid filters change nothing counted.
+    assert kept("sort=oldest&outcome=no-such-outcome") == kept("")
 
 
 @pytest.mark.parametrize(
@@ -102,10 +107,11 @@ def test_kept_counts_are_exact_and_leave_out_what_is_not_public(log):
         "q=police&date_from=2024-01-01",
         "q=police&keyword=drones",
         "q=the",  # a stop word: no term at all
-        "",
+        "outcome=refused",  # the log, filtered
+        "date_to=2023-12-31",
     ],
 )
-def test_anything_but_one_counted_word_alone_is_counted_over_its_matches(log, query):
+def test_anything_but_one_counted_word_or_the_whole_log_is_counted_over_its_matches(log, query):
     assert kept(query) is None
     facets = search.facet_counts(filterset(query))
     total, _counts = over_matches(query)
@@ -219,9 +225,9 @@ def schedule_comes_due() -> None:
 )
 def test_kept_counts_follow_every_change(log, change):
     change()
-    for word in ("police", "drones"):
-        assert kept(f"q={word}") is not None
-        assert kept(f"q={word}") == over_matches(f"q={word}"), word
+    for query in ("q=police", "q=drones", ""):
+        assert kept(query) is not None
+        assert kept(query) == over_matches(query), query
 
 
 def test_every_change_in_turn_then_a_recount(log):
@@ -238,12 +244,13 @@ def test_every_change_in_turn_then_a_recount(log):
     ):
         change()
         assert kept("q=police") == over_matches("q=police"), change.__name__
+        assert kept("") == over_matches(""), change.__name__
     ledger_rows = TermCount.objects.count()
-    before = kept("q=police")
+    before = kept("q=police"), kept("")
     recount()
     # Summed up again: one row per term and value, the same counts.
     assert TermCount.objects.count() < ledger_rows
-    assert kept("q=police") == before
+    assert (kept("q=police"), kept("")) == before
 
 
 def test_a_small_log_keeps_nothing_and_its_saves_write_nothing(db):
@@ -253,6 +260,7 @@ def test_a_small_log_keeps_nothing_and_its_saves_write_nothing(db):
     DisclosureFactory(title="Police drones")
     assert not TermCount.objects.exists()
     assert kept("q=police") is None
+    assert kept("") is None
 
 
 def test_a_counted_term_with_nothing_public_left_finds_nothing(client, log):
@@ -296,3 +304,19 @@ def test_a_counted_word_s_page_query_count_is_constant(
     with django_assert_num_queries(11):
         response = client.get(LIST, {"q": "police"})
     assert response.context["facets"].total == rows
+
+
+@pytest.mark.parametrize("rows", [3, 30])
+def test_the_whole_log_s_page_query_count_is_constant(
+    client, django_assert_num_queries, settings, rows
+):
+    settings.FOILOG_PAGE_CACHE_SECONDS = 0
+    for n in range(rows):
+        DisclosureFactory(title=f"Police drones {n}", keywords=["Drones"], exemptions=["s40-2"])
+    recount()
+    # validators (freshness), the kept counts, the exemptions and keywords shown, page
+    # ids, rows, their exemptions and keywords
+    with django_assert_num_queries(8):
+        response = client.get(LIST)
+    assert response.context["facets"].total == rows
+    assert {o.value: o.count for o in response.context["facets"].keyword} == {"drones": rows}

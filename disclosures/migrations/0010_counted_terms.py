@@ -19,11 +19,13 @@ $$ LANGUAGE sql IMMUTABLE PARALLEL SAFE;
 
 # {changes}: rows of (sign, search_vector, outcome, response_date, exemption_ids,
 # keyword_ids), +1 for a published entry that now counts, -1 for one that no longer does.
+# Every entry also counts under the term '' (no real word is empty): the whole log, for
+# the list with no search.
 COUNT_CHANGES = """
     INSERT INTO disclosures_termcount (lexeme, facet, value, count)
     SELECT w.lexeme, f.facet, f.value, sum(c.sign)
       FROM ({changes}) AS c
-     CROSS JOIN LATERAL unnest(tsvector_to_array(c.search_vector)) AS w(lexeme)
+     CROSS JOIN LATERAL unnest(tsvector_to_array(c.search_vector) || ''::text) AS w(lexeme)
      CROSS JOIN LATERAL disclosures_facet_values(
             c.outcome, c.response_date, c.exemption_ids, c.keyword_ids) AS f
      WHERE w.lexeme IN (SELECT lexeme FROM disclosures_countedterm)
@@ -103,7 +105,10 @@ BEGIN
     SELECT word, ndoc
       FROM ts_stat('SELECT search_vector FROM disclosures_disclosure
                      WHERE status = ''published''')
-     WHERE ndoc >= min_documents;
+     WHERE ndoc >= min_documents
+    UNION ALL
+    SELECT '', count(*) FROM disclosures_disclosure WHERE status = 'published'
+    HAVING count(*) >= min_documents;
     GET DIAGNOSTICS chosen = ROW_COUNT;
     IF chosen > 0 THEN
         {COUNT_CHANGES.format(changes=PUBLISHED)};

@@ -6,7 +6,7 @@ import datetime
 import io
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.db import connection
 from django.http import QueryDict
 from django.urls import reverse
@@ -320,3 +320,21 @@ def test_the_whole_log_s_page_query_count_is_constant(
         response = client.get(LIST)
     assert response.context["facets"].total == rows
     assert {o.value: o.count for o in response.context["facets"].keyword} == {"drones": rows}
+
+
+def test_the_command_says_what_it_counted(db):
+    DisclosureFactory.create_batch(3, title="Police drones")
+    out = io.StringIO()
+    call_command("count_search_terms", "--min-documents", "3", stdout=out)
+    # polic, drone and the factory's request words, and the whole log.
+    assert "and of the whole log" in out.getvalue()
+    assert CountedTerm.objects.filter(lexeme="").exists()
+    out = io.StringIO()
+    call_command("count_search_terms", "--min-documents", "4", stdout=out)
+    assert "the facets of 0 words" in out.getvalue()
+    assert "whole log" not in out.getvalue()
+
+
+def test_the_command_refuses_a_threshold_below_one(db):
+    with pytest.raises(CommandError):
+        call_command("count_search_terms", "--min-documents", "0")

@@ -348,3 +348,16 @@ def test_search_page_query_count_is_constant(client, django_assert_num_queries, 
     # for the suggestion lookup (similarity threshold, vocabulary)
     with django_assert_num_queries(11):
         client.get(LIST, {"q": "police drones"})
+
+
+def test_the_planner_keeps_frequencies_of_enough_search_words():
+    # Migration 0012: with the default target a word in no public entry sent the "did
+    # you mean" check through the whole table (see the migration for why).
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT attstattarget FROM pg_attribute "
+            "WHERE attrelid = 'disclosures_disclosure'::regclass AND attname = 'search_vector'"
+        )
+        assert cursor.fetchone()[0] == 1000

@@ -22,7 +22,14 @@ from django.db.models.functions import Concat
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from disclosures.models import SEARCH_CONFIG, Disclosure, Exemption, Keyword, Outcome
+from disclosures.models import (
+    SEARCH_CONFIG,
+    Disclosure,
+    Exemption,
+    Keyword,
+    Outcome,
+    TermCount,
+)
 
 if TYPE_CHECKING:
     from disclosures.filters import DisclosureFilter
@@ -225,7 +232,8 @@ _KEPT_COUNTS_SQL = """
      GROUP BY 1, 2
 """
 _ONE_WORD = re.compile(r"[^\W_]+")
-_FACET_OF_CODE = {"o": "outcome", "y": "year", "e": "exemption", "k": "keyword"}
+# TermCount's codes, by the facet each counts: "o" -> "outcome".
+_FACET_OF_CODE = {facet.value: facet.name.lower() for facet in TermCount.Facet}
 
 
 def _kept_counts(filterset: DisclosureFilter) -> tuple[int, dict[str, Counter]] | None:
@@ -248,7 +256,8 @@ def _kept_counts(filterset: DisclosureFilter) -> tuple[int, dict[str, Counter]] 
     for code, value, n in rows:
         facet = _FACET_OF_CODE.get(code)
         if facet is not None:
-            counts[facet][int(value) if code in "ek" else value] += n
+            ids = code in (TermCount.Facet.EXEMPTION, TermCount.Facet.KEYWORD)
+            counts[facet][int(value) if ids else value] += n
     counts = {facet: +counter for facet, counter in counts.items()}  # without zeros
     # Every entry has exactly one outcome.
     return counts["outcome"].total(), counts

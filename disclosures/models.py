@@ -678,15 +678,40 @@ class CountedTerm(models.Model):
 
     Chosen by ``manage.py count_search_terms``. For a search of one such word, the total
     and the facet counts come from ``TermCount``, kept current by database triggers
-    (migration 0010), instead of a pass over every match. The term '' stands for the
-    whole log: the list with no search and no filter reads its counts the same way.
+    (migrations 0010 and 0013), instead of a pass over every match. The term '' stands
+    for the whole log: the list with no search and no filter reads its counts the same
+    way. A term may also be a search of several words that people make (see
+    ``BroadSearch``), held as ``websearch_to_tsquery`` writes it.
     """
 
     lexeme = models.TextField(primary_key=True)
     documents = models.IntegerField(help_text="Published disclosures holding it when chosen.")
+    is_search = models.BooleanField(
+        default=False,
+        help_text="A search of several words (its text query), not one stemmed word.",
+    )
 
     def __str__(self) -> str:
         return self.lexeme
+
+
+class BroadSearch(models.Model):
+    """A search of several words ("stop and search", police drones, -police) that found
+    so many published disclosures that counting its results and facets was slow.
+
+    Recorded when it happens, with no filter (see ``search.facet_counts``), so that the
+    nightly ``count_search_terms`` keeps counts for the searches people make most, as it
+    does for common words: the next search of it is fast. Only the query is kept, as
+    ``websearch_to_tsquery`` writes it (stemmed, and common to thousands of entries),
+    never who searched; searches not made for 30 days are forgotten at the recount.
+    """
+
+    query = models.TextField(primary_key=True)
+    searches = models.IntegerField(default=1)
+    last_searched = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return self.query
 
 
 class TermCount(models.Model):

@@ -7,6 +7,7 @@ they know from web search: words, "quoted phrases", OR, -excluded.
 
 from __future__ import annotations
 
+import logging
 import operator
 import re
 from collections import Counter
@@ -16,7 +17,7 @@ from functools import reduce
 from typing import TYPE_CHECKING
 
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
-from django.db import connection, transaction
+from django.db import DatabaseError, connection, transaction
 from django.db.models import BooleanField, ExpressionWrapper, F, Q, QuerySet, TextField, Value
 from django.db.models.functions import Concat
 from django.utils.html import escape
@@ -33,6 +34,8 @@ from disclosures.models import (
 
 if TYPE_CHECKING:
     from disclosures.filters import DisclosureFilter
+
+logger = logging.getLogger(__name__)
 
 # Longer queries are shortened, and the page says so: nobody types 500 characters, and a
 # bounded query keeps websearch_to_tsquery, ts_rank and ts_headline cheap.
@@ -121,16 +124,29 @@ _FACET_FILTERS = {
 }
 
 
+# Below this many matches a search counts its results and facets fast enough by itself
+# (about 5 µs a match on two cores); from this many, counts are worth keeping for it.
+MIN_DOCUMENTS_TO_KEEP = 10_000
+
+
 def facet_counts(filterset: DisclosureFilter, keyword_limit: int = 25) -> Facets:
     """The number of results and the counts beside every filter option, exact, for the
     current query and filters.
 
-    The whole log, or a search of one common word, with no filter, reads the counts kept
-    for it (see ``CountedTerm``); anything else is counted over its matches. Four queries
-    at most, whatever the size of the log.
+    The whole log, or a search of one common word or of a counted search of several
+    words, with no filter, reads the counts kept for it (see ``CountedTerm``); anything
+    else is counted over its matches. A search of several words, with no filter, that
+    finds too many entries to count fast is recorded (see ``BroadSearch``) so that the
+    next recount keeps counts for it. Five queries at most, whatever the size of the log.
     """
     kept = _kept_counts(filterset)
-    total, counts = kept if kept is not None else _counted_over_matches(filterset)
+    if kept is not None:
+        total, counts = kept
+    else:
+        total, counts = _counted_over_matches(filterset)
+        text = filterset.query_text
+        if total >= MIN_DOCUMENTS_TO_KEEP and text and _may_keep_counts(filterset):
+            _record_broad_search(text)
     return _facets(filterset, total, counts, keyword_limit)
 
 
@@ -214,9 +230,13 @@ _KEPT_COUNTS_SQL = """
          term AS (
             SELECT t.lexeme
               FROM disclosures_countedterm AS t, query
-             WHERE t.lexeme = CASE WHEN %(text)s::text IS NULL THEN ''
-                                   WHEN numnode(query.q) = 1
-                                   THEN (tsvector_to_array(query.q::text::tsvector))[1] END)
+             WHERE (t.lexeme, t.is_search) = (
+                    CASE WHEN %(text)s::text IS NULL THEN ''
+                         WHEN numnode(query.q) = 1
+                         THEN (tsvector_to_array(query.q::text::tsvector))[1]
+                         -- Only stop words (no node) find nothing, and count nothing.
+                         WHEN numnode(query.q) > 1 THEN query.q::text END,
+                    %(text)s::text IS NOT NULL AND numnode(query.q) > 1))
     SELECT 'counted', NULL, count(*) FROM term
     UNION ALL
     SELECT c.facet, c.value, sum(c.count)
@@ -236,17 +256,21 @@ _ONE_WORD = re.compile(r"[^\W_]+")
 _FACET_OF_CODE = {facet.value: facet.name.lower() for facet in TermCount.Facet}
 
 
+def _may_keep_counts(filterset: DisclosureFilter) -> bool:
+    """Whether counts could be kept for these results: the whole public log, or a search
+    of it, with no filter."""
+    text = filterset.query_text
+    return filterset.facet_key() == ((("q", text),) if text else ()) and _is_public_log(
+        filterset.queryset
+    )
+
+
 def _kept_counts(filterset: DisclosureFilter) -> tuple[int, dict[str, Counter]] | None:
     """The total and the facet counts kept for the whole public log, or for a search of
     one counted term over it, or None when the search or the filters are anything else."""
+    if not _may_keep_counts(filterset):
+        return None
     text = filterset.query_text
-    if filterset.facet_key() != ((("q", text),) if text else ()):
-        return None
-    # Counted terms are single words; a search of several pays no query to find out.
-    if text and not _ONE_WORD.fullmatch(text):
-        return None
-    if not _is_public_log(filterset.queryset):
-        return None
     with connection.cursor() as cursor:
         cursor.execute(_KEPT_COUNTS_SQL, {"config": SEARCH_CONFIG, "text": text or None})
         rows = cursor.fetchall()
@@ -267,6 +291,31 @@ def _is_public_log(queryset: QuerySet) -> bool:
     """Whether ``queryset`` is the whole public log, the set the kept counts are of."""
     public = Disclosure.objects.public()
     return str(queryset.order_by().values("pk").query) == str(public.order_by().values("pk").query)
+
+
+_RECORD_BROAD_SEARCH_SQL = """
+    INSERT INTO disclosures_broadsearch AS b (query, searches, last_searched)
+    SELECT q::text, 1, now()
+      FROM websearch_to_tsquery(%s::regconfig, %s::text) AS q
+     WHERE numnode(q) > 1
+        ON CONFLICT (query)
+        DO UPDATE SET searches = b.searches + 1, last_searched = excluded.last_searched
+"""
+
+
+def _record_broad_search(text: str) -> None:
+    """Note a search of several words that found many entries, for the next recount.
+
+    Single words need no note: the recount finds the common ones itself. Failing to
+    note it must not fail the page.
+    """
+    if _ONE_WORD.fullmatch(text):
+        return
+    try:
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(_RECORD_BROAD_SEARCH_SQL, [SEARCH_CONFIG, text])
+    except DatabaseError:
+        logger.warning("Could not record the broad search %r", text, exc_info=True)
 
 
 def recount_terms(min_documents: int) -> int:

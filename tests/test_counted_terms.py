@@ -1,6 +1,7 @@
-"""Counts kept for common search terms: a search of one such word, or the whole log,
-reads its total and facet counts from the ledger the triggers keep, and they must always
-equal a count over its matches, whatever changed since the last recount."""
+"""Counts kept for common search terms: a search of one such word, of a broad search of
+several words people made, or the whole log, reads its total and facet counts from the
+ledger the triggers keep, and they must always equal a count over its matches, whatever
+changed since the last recount."""
 
 import datetime
 import io
@@ -14,7 +15,14 @@ from django.utils import timezone
 
 from disclosures import search
 from disclosures.filters import DisclosureFilter
-from disclosures.models import CountedTerm, Disclosure, Exemption, Keyword, TermCount
+from disclosures.models import (
+    BroadSearch,
+    CountedTerm,
+    Disclosure,
+    Exemption,
+    Keyword,
+    TermCount,
+)
 from tests.factories import DisclosureFactory, KeywordFactory
 
 pytestmark = pytest.mark.django_db
@@ -37,10 +45,16 @@ def recount(min_documents: int = 2) -> None:
     call_command("count_search_terms", "--min-documents", str(min_documents), stdout=io.StringIO())
 
 
+# Searches of several words, each in two published entries of the log (the scheduled
+# one included): a phrase, and a word without another.
+BROAD = ('q="police drones"', "q=police+-drones")
+
+
 @pytest.fixture
 def log(db):
     """Entries about police drones in every state, recounted: "police" and "drones"
-    are counted terms (in at least two published entries), "helicopter" is not."""
+    are counted terms (in at least two published entries), "helicopter" is not; so are
+    the broad searches, made once before the recount."""
     DisclosureFactory(
         reference="A",
         title="Police drones",
@@ -68,6 +82,8 @@ def log(db):
     DisclosureFactory(reference="DRAFT", title="Police drones draft", draft=True)
     DisclosureFactory(reference="SOON", title="Police drones scheduled", scheduled=True)
     DisclosureFactory(reference="GONE", title="Police drones withdrawn", withdrawn=True)
+    for query in BROAD:
+        search._record_broad_search(QueryDict(query)["q"])
     recount()
 
 
@@ -79,6 +95,8 @@ def test_recount_chooses_the_terms_of_enough_published_entries(log):
     assert terms["drone"] == 3
     assert terms[""] == 5  # the whole log
     assert "helicopt" not in terms
+    searches = dict(CountedTerm.objects.filter(is_search=True).values_list("lexeme", "documents"))
+    assert searches == {"'polic' <-> 'drone'": 2, "'polic' & !'drone'": 2}
 
 
 def test_kept_counts_are_exact_and_leave_out_what_is_not_public(log):
@@ -99,8 +117,8 @@ def test_kept_counts_are_exact_and_leave_out_what_is_not_public(log):
     "query",
     [
         "q=helicopter",  # not a counted term
-        "q=police+drones",  # several words
-        "q=%22police%22",  # a phrase
+        "q=police+drones",  # several words, never searched before the recount
+        "q=%22police+station%22",  # a phrase, likewise
         "q=-police",  # an exclusion
         "q=police+OR+drones",
         "q=police&outcome=refused",  # a filter
@@ -116,6 +134,10 @@ def test_anything_but_one_counted_word_or_the_whole_log_is_counted_over_its_matc
     facets = search.facet_counts(filterset(query))
     total, _counts = over_matches(query)
     assert facets.total == total
+
+
+def test_a_quoted_word_reads_the_counts_of_the_word(log):
+    assert kept("q=%22police%22") == kept("q=police") == over_matches("q=%22police%22")
 
 
 def test_counts_are_kept_for_the_whole_public_log_only(log):
@@ -225,7 +247,7 @@ def schedule_comes_due() -> None:
 )
 def test_kept_counts_follow_every_change(log, change):
     change()
-    for query in ("q=police", "q=drones", ""):
+    for query in ("q=police", "q=drones", "", *BROAD):
         assert kept(query) is not None
         assert kept(query) == over_matches(query), query
 
@@ -243,14 +265,18 @@ def test_every_change_in_turn_then_a_recount(log):
         schedule_comes_due,
     ):
         change()
-        assert kept("q=police") == over_matches("q=police"), change.__name__
-        assert kept("") == over_matches(""), change.__name__
+        for query in ("q=police", "", *BROAD):
+            assert kept(query) == over_matches(query), (change.__name__, query)
     ledger_rows = TermCount.objects.count()
-    before = kept("q=police"), kept("")
+    still_common = ("q=police", "", BROAD[0])
+    before = [kept(query) for query in still_common]
     recount()
     # Summed up again: one row per term and value, the same counts.
     assert TermCount.objects.count() < ledger_rows
-    assert (kept("q=police"), kept("")) == before
+    assert [kept(query) for query in still_common] == before
+    # "police -drones" now finds one entry, fewer than the recount asks for.
+    assert over_matches(BROAD[1])[0] == 1
+    assert kept(BROAD[1]) is None
 
 
 def test_a_small_log_keeps_nothing_and_its_saves_write_nothing(db):
@@ -324,3 +350,76 @@ def test_the_command_says_what_it_counted(db):
 def test_the_command_refuses_a_threshold_below_one(db):
     with pytest.raises(CommandError):
         call_command("count_search_terms", "--min-documents", "0")
+
+
+def broad_searches() -> dict[str, int]:
+    return dict(BroadSearch.objects.values_list("query", "searches"))
+
+
+def test_a_search_of_several_words_finding_many_is_recorded(client, log, monkeypatch):
+    monkeypatch.setattr(search, "MIN_DOCUMENTS_TO_KEEP", 3)
+    BroadSearch.objects.all().delete()
+    client.get(LIST, {"q": "police station"})  # one entry: counted fast enough
+    client.get(LIST, {"q": "helicopter"})  # one word: the recount finds those itself
+    client.get(LIST, {"q": "police OR helicopter", "outcome": "refused"})  # a filter
+    assert broad_searches() == {}
+    for _ in range(2):
+        response = client.get(LIST, {"q": "police OR helicopter"})
+    assert response.context["facets"].total == 4
+    assert broad_searches() == {"'polic' | 'helicopt'": 2}
+    # Only the query is kept, as the search index reads it: no words as typed.
+    recount(min_documents=3)
+    assert CountedTerm.objects.get(is_search=True).lexeme == "'polic' | 'helicopt'"
+    assert kept("q=police+OR+helicopter") == over_matches("q=police+OR+helicopter")
+    assert kept("q=police+OR+helicopter")[0] == 4
+
+
+def test_a_counted_search_is_not_recorded_again(client, log, monkeypatch):
+    monkeypatch.setattr(search, "MIN_DOCUMENTS_TO_KEEP", 1)
+    before = broad_searches()
+    response = client.get(LIST, {"q": '"police drones"'})
+    assert response.context["facets"].total == 1
+    assert broad_searches() == before
+
+
+def test_the_recount_forgets_old_searches_and_counts_the_most_made(log):
+    BroadSearch.objects.update(searches=5)
+    old = timezone.now() - datetime.timedelta(days=31)
+    BroadSearch.objects.filter(query="'polic' & !'drone'").update(last_searched=old)
+    for n in range(100):
+        search._record_broad_search(f"police OR word{n}")
+    BroadSearch.objects.filter(query__contains="word").update(searches=2)
+    BroadSearch.objects.filter(query__contains="word0").update(searches=1)
+    recount()
+    searches = set(CountedTerm.objects.filter(is_search=True).values_list("lexeme", flat=True))
+    assert len(searches) == 100
+    assert "'polic' <-> 'drone'" in searches
+    assert "'polic' | 'word0'" not in searches  # the least made, beyond the hundred
+    assert "'polic' & !'drone'" not in BroadSearch.objects.values_list("query", flat=True)
+    assert kept("q=police+-drones") is None
+    assert kept("q=police+OR+word42") == over_matches("q=police+OR+word42")
+
+
+def test_a_search_that_finds_too_few_at_the_recount_is_not_counted(log):
+    Disclosure.objects.filter(reference="A").update(status="draft")
+    recount()
+    assert kept('q="police drones"') is None
+    assert BroadSearch.objects.filter(query="'polic' <-> 'drone'").exists()
+
+
+def test_failing_to_record_a_search_does_not_fail_the_page(client, log, monkeypatch):
+    monkeypatch.setattr(search, "MIN_DOCUMENTS_TO_KEEP", 2)
+    monkeypatch.setattr(search, "_RECORD_BROAD_SEARCH_SQL", "SELECT no_such_function()")
+    response = client.get(LIST, {"q": "police OR station"})
+    assert response.status_code == 200
+    assert response.context["facets"].total == 4
+
+
+def test_a_page_reading_the_kept_counts_of_a_search_makes_as_many_queries(
+    client, django_assert_num_queries, settings, log
+):
+    settings.FOILOG_PAGE_CACHE_SECONDS = 0
+    # As a page of one counted word (above): the counts are read, not counted.
+    with django_assert_num_queries(11):
+        response = client.get(LIST, {"q": '"police drones"'})
+    assert response.context["facets"].total == 1

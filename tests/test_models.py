@@ -254,3 +254,12 @@ def test_keyword_factory_reuses_existing_keyword():
     assert KeywordFactory(name="Drones", slug="drones") == KeywordFactory(
         name="Drones", slug="drones"
     )
+
+
+def test_the_models_and_their_migrations_agree():
+    import io
+
+    from django.core.management import call_command
+
+    # Exits with an error if a model changed without its migration.
+    call_command("makemigrations", "--check", "--dry-run", stdout=io.StringIO())

@@ -3,19 +3,20 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 
 from disclosures import search
+from disclosures.models import CountedTerm
 
-# Below this many matches a search counts its results and facets fast enough by itself
-# (about 5 µs a match on two cores): a log smaller than this keeps no counts at all.
-DEFAULT_MIN_DOCUMENTS = 10_000
+# A log smaller than this keeps no counts at all.
+DEFAULT_MIN_DOCUMENTS = search.MIN_DOCUMENTS_TO_KEEP
 
 
 class Command(BaseCommand):
     help = (
-        "Choose the search terms found in many published disclosures and count their "
+        "Choose the search terms found in many published disclosures, and the searches "
+        "of several words people made lately that found as many, and count their "
         "results and facets afresh, and the whole log's, so that searching for one of "
         "them, or listing the whole log, needs no pass over the matches. Triggers keep "
-        "the counts current as entries change; run this "
-        "nightly to sum them up again and to follow the log's vocabulary. Saves to the "
+        "the counts current as entries change; run this nightly to sum them up again "
+        "and to follow the log's vocabulary and its readers' searches. Saves to the "
         "log wait while it runs."
     )
 
@@ -31,13 +32,17 @@ class Command(BaseCommand):
         if min_documents < 1:
             raise CommandError("--min-documents must be at least 1.")
         began = time.monotonic()
-        chosen = search.recount_terms(min_documents)
+        search.recount_terms(min_documents)
         # The whole log is a term of its own, counted when it is as large.
-        words = max(chosen - 1, 0)
+        whole_log = CountedTerm.objects.filter(lexeme="", is_search=False).exists()
+        words = CountedTerm.objects.filter(is_search=False).exclude(lexeme="").count()
+        searches = CountedTerm.objects.filter(is_search=True).count()
+        also = [f"{searches} searches of several words"] if searches else []
+        also += ["the whole log"] if whole_log else []
         self.stdout.write(
             self.style.SUCCESS(
                 f"Counted the facets of {words} words found in at least {min_documents:,} "
-                f"published disclosures{' and of the whole log' if chosen else ''}, in "
+                f"published disclosures{''.join(f' and of {item}' for item in also)}, in "
                 f"{time.monotonic() - began:.1f} s."
             )
         )

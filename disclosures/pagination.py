@@ -6,6 +6,18 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 
 
+def rows_to_read(count: int, per_page: int, number: str | None) -> int:
+    """How many rows reading page ``number`` of ``count`` goes through, from the nearer
+    end, as ``SafePaginator.page`` reads it (a page that is no page: the first's)."""
+    try:
+        wanted = int(number or 1)
+    except ValueError:
+        wanted = 1
+    if not 1 <= wanted <= max(1, -(-count // per_page)):
+        wanted = 1
+    return max(per_page, min(wanted * per_page, count - (wanted - 1) * per_page))
+
+
 class SafePaginator(Paginator):
     """Page numbers that never fail, and deep pages that cost little more than the first.
 

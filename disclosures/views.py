@@ -15,7 +15,7 @@ from django_filters.views import FilterView
 from disclosures import freshness, search, statistics, theme
 from disclosures.filters import DisclosureFilter
 from disclosures.models import Disclosure, Document, Exemption, Keyword
-from disclosures.pagination import SafePaginator
+from disclosures.pagination import SafePaginator, rows_to_read
 
 
 class HomeView(TemplateView):
@@ -92,7 +92,14 @@ class DisclosureListView(PublicDisclosureListMixin, FilterView):
         )
         if self.too_many_to_rank:
             queryset = queryset.order_by("-response_date", "-id")
-        return super().paginate_queryset(queryset, page_size, count=self.facets.total)
+        in_date_order = (
+            self.too_many_to_rank or self.filterset.current_sort != DisclosureFilter.Sort.RELEVANCE
+        )
+        if not (in_date_order and self.filterset.query_text and self.facets.total):
+            return super().paginate_queryset(queryset, page_size, count=self.facets.total)
+        rows = rows_to_read(self.facets.total, page_size, self.request.GET.get(self.page_kwarg))
+        with search.walking_the_date_index(self.facets.total, rows):
+            return super().paginate_queryset(queryset, page_size, count=self.facets.total)
 
     def get_context_data(self, **kwargs) -> dict:
         context = super().get_context_data(**kwargs)

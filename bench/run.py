@@ -216,12 +216,12 @@ def choose_words(seed: int, size: int) -> dict:
     }
 
 
-def keep_phrase_counts(phrases: list[str], new_phrases: list[str]) -> float | None:
-    """Make the log as a deployed one would be after a day of searches and a night:
-    ``phrases`` recorded as searched (as the list page records a search of several
-    words finding too many entries to count fast), then ``manage.py
-    count_search_terms``, which keeps counts for them. ``new_phrases`` are not counted.
-    The seconds the recount took, or None when the phrases were already counted so."""
+def keep_phrase_counts(words: dict) -> float | None:
+    """Make the log as a deployed one would be after a day of searches and a night: the
+    phrases of ``words["phrases"]`` that find too many entries to count fast recorded as
+    searched (as the list page records them), then ``manage.py count_search_terms``,
+    which keeps counts for them. The new phrases are not counted. The seconds the
+    recount took, or None when the phrases were already counted so."""
     from django.core.management import call_command
 
     from disclosures import search
@@ -230,17 +230,18 @@ def keep_phrase_counts(phrases: list[str], new_phrases: list[str]) -> float | No
     def counted(text: str) -> bool:
         return check_kept_counts([text])[text] != "counted over its matches"
 
-    if all(map(counted, phrases)) and not any(map(counted, new_phrases)):
+    broad = [p for p in words["phrases"] if words["counts"][p] >= search.MIN_DOCUMENTS_TO_KEEP]
+    if all(map(counted, broad)) and not any(map(counted, words["new phrases"])):
         return None
     # Forget the searches of earlier runs, the new phrases' among them.
     BroadSearch.objects.all().delete()
-    for phrase in phrases:
+    for phrase in broad:
         search._record_broad_search(phrase)
     began = time.monotonic()
     call_command("count_search_terms", verbosity=0)
     seconds = time.monotonic() - began
-    assert all(map(counted, phrases)), "the searched phrases were not counted"
-    assert not any(map(counted, new_phrases)), "phrases never searched were counted"
+    assert all(map(counted, broad)), "the searched phrases were not counted"
+    assert not any(map(counted, words["new phrases"])), "phrases never searched were counted"
     return seconds
 
 
@@ -687,7 +688,7 @@ def main() -> int:
     call_command("migrate", verbosity=0)
     generated = generate.generate(args.size, seed)
     words = choose_words(seed, args.size)
-    recount_seconds = keep_phrase_counts(words["phrases"], words["new phrases"])
+    recount_seconds = keep_phrase_counts(words)
     if recount_seconds is not None:
         generated.setdefault("timings", {})["count_search_terms after searches"] = recount_seconds
     kept_counts = check_kept_counts(

@@ -271,7 +271,8 @@ def _counted_over_matches(filterset: DisclosureFilter) -> tuple[int, dict[str, C
 # Whether the search is one counted term (no search: the term ''), then that term's kept
 # counts, less the entries published with a time still to come (counted, since nothing
 # changes in the table when their time comes, but not yet public). Each row: facet,
-# value, count.
+# value, count. "Still to come" as the public queryset has it: after the statement's
+# time, not the transaction's (now()), which is earlier inside a longer transaction.
 _KEPT_COUNTS_SQL = """
     WITH query AS (
             SELECT websearch_to_tsquery(%(config)s::regconfig, coalesce(%(text)s::text, ''))
@@ -296,7 +297,7 @@ _KEPT_COUNTS_SQL = """
       FROM term, query, disclosures_disclosure AS d
      CROSS JOIN LATERAL disclosures_facet_values(
             d.outcome, d.response_date, d.exemption_ids, d.keyword_ids) AS f
-     WHERE d.status = 'published' AND d.published_at > now()
+     WHERE d.status = 'published' AND d.published_at > statement_timestamp()
        AND (%(text)s::text IS NULL OR d.search_vector @@ query.q)
      GROUP BY 1, 2
 """

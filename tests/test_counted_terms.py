@@ -153,6 +153,14 @@ def publish_draft() -> None:
     Disclosure.objects.get(reference="DRAFT").publish()
 
 
+def publish_a_draft_this_instant() -> None:
+    # Later than the test's transaction began (PostgreSQL's now()), earlier than the next
+    # statement: public from then on, and it must count at once.
+    Disclosure.objects.filter(reference="DRAFT").update(
+        status="published", published_at=timezone.now()
+    )
+
+
 def withdraw() -> None:
     Disclosure.objects.get(reference="A").withdraw("Published in error.")
 
@@ -229,6 +237,7 @@ def schedule_comes_due() -> None:
     "change",
     [
         publish_draft,
+        publish_a_draft_this_instant,
         withdraw,
         unpublish,
         change_outcome_and_date,

@@ -7,18 +7,13 @@ from django.db import migrations, models
 # counted search it matches, and the recount counts the searches recorded lately.
 BEFORE = importlib.import_module("disclosures.migrations.0010_counted_terms")
 
-# As in 0010: the counted words (and '', the whole log) of each changed entry.
-COUNT_WORDS = """
-    INSERT INTO disclosures_termcount (lexeme, facet, value, count)
-    SELECT w.lexeme, f.facet, f.value, sum(c.sign)
-      FROM ({changes}) AS c
-     CROSS JOIN LATERAL unnest(tsvector_to_array(c.search_vector) || ''::text) AS w(lexeme)
-     CROSS JOIN LATERAL disclosures_facet_values(
-            c.outcome, c.response_date, c.exemption_ids, c.keyword_ids) AS f
-     WHERE w.lexeme IN (SELECT lexeme FROM disclosures_countedterm WHERE NOT is_search)
-     GROUP BY 1, 2, 3
-    HAVING sum(c.sign) <> 0
-"""
+# 0010's counting, of the counted words (and '', the whole log) of each changed entry:
+# searches are counted terms too now, and are not among its words.
+COUNT_WORDS = BEFORE.COUNT_CHANGES.replace(
+    "IN (SELECT lexeme FROM disclosures_countedterm)",
+    "IN (SELECT lexeme FROM disclosures_countedterm WHERE NOT is_search)",
+)
+assert COUNT_WORDS != BEFORE.COUNT_CHANGES
 # Then each counted search the changed entry matches, checked with the search itself
 # (@@), so its counts are exactly what a count over its matches gives. A separate
 # statement, run only when searches are counted, so that the words cost what they did.

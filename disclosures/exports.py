@@ -2,8 +2,8 @@
 
 Both take the list page's parameters through the shared DisclosureFilter and hold every
 result, in the page's order. They are streamed: rows are read from the database a chunk
-at a time (a server-side cursor, each chunk's exemptions and keywords in two more
-queries) and written out as they come, so a million rows need no more memory than a
+at a time (a server-side cursor; exemptions and keywords named from the ids each row
+carries) and written out as they come, so a million rows need no more memory than a
 thousand.
 
 Columns, in this order; new ones are only ever added at the end:
@@ -28,11 +28,12 @@ from collections.abc import Iterable, Iterator
 
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, StreamingHttpResponse
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from disclosures.filters import DisclosureFilter
-from disclosures.models import Disclosure, Outcome
+from disclosures.models import Disclosure, Exemption, Keyword, Outcome
 
 COLUMNS = (
     "reference",
@@ -69,24 +70,50 @@ def records(queryset: QuerySet, site: str) -> Iterator[dict[str, str]]:
     return _rows(queryset, site, labels)
 
 
+# Each row's columns as read: plain values, not model instances, and the ids of its
+# exemptions and keywords that the row carries (kept by triggers), named from two small
+# lookups. Building instances and prefetching their links took most of a download's
+# time: 6 s for 16,000 rows, which under load outlasted the server's worker timeout.
+_FIELDS = (
+    "reference",
+    "title",
+    "request_text",
+    "outcome",
+    "response_date",
+    "response_narrative",
+    "exemption_ids",
+    "keyword_ids",
+)
+
+
 def _rows(queryset: QuerySet, site: str, labels: dict[str, str]) -> Iterator[dict[str, str]]:
-    for disclosure in queryset.iterator(chunk_size=CHUNK_SIZE):
+    # In each model's own order, as the page lists them: (position, code), name.
+    exemptions = {
+        pk: (rank, code)
+        for rank, (pk, code) in enumerate(Exemption.objects.values_list("pk", "code"))
+    }
+    keywords = {
+        pk: (rank, name)
+        for rank, (pk, name) in enumerate(Keyword.objects.values_list("pk", "name"))
+    }
+
+    def named(ids: list[int], names: dict[int, tuple[int, str]]) -> str:
+        return "; ".join(name for _rank, name in sorted(names[pk] for pk in ids if pk in names))
+
+    rows = queryset.values_list(*_FIELDS).iterator(chunk_size=CHUNK_SIZE)
+    for reference, title, request, outcome, date, narrative, exemption_ids, keyword_ids in rows:
         yield {
-            "reference": disclosure.reference,
-            "title": disclosure.title,
-            "request": disclosure.request_text,
-            "outcome": disclosure.outcome,
-            "outcome_label": labels.get(disclosure.outcome, disclosure.outcome),
-            "exemptions": "; ".join(e.code for e in disclosure.exemptions.all()),
-            "response_date": disclosure.response_date.isoformat(),
-            "narrative": disclosure.response_narrative,
-            "keywords": "; ".join(k.name for k in disclosure.keywords.all()),
-            "url": site + disclosure.get_absolute_url(),
+            "reference": reference,
+            "title": title,
+            "request": request,
+            "outcome": outcome,
+            "outcome_label": labels.get(outcome, outcome),
+            "exemptions": named(exemption_ids, exemptions),
+            "response_date": date.isoformat(),
+            "narrative": narrative,
+            "keywords": named(keyword_ids, keywords),
+            "url": site + reverse("disclosures:detail", kwargs={"reference": reference}),
         }
-        # Prefetched exemptions and keywords refer back to their disclosure, a cycle that
-        # only the garbage collector frees: without breaking it, a long download would
-        # keep every row it had written until a collection ran.
-        disclosure._prefetched_objects_cache = {}
 
 
 def spreadsheet_safe(value: str) -> str:
@@ -141,7 +168,7 @@ def in_blocks(pieces: Iterable[str], size: int = BLOCK_SIZE) -> Iterator[str]:
 def _download(request: HttpRequest, extension: str, content_type: str, write) -> HttpResponse:
     filterset = DisclosureFilter(
         request.GET or None,
-        queryset=Disclosure.objects.public().without_search_text().with_related(),
+        queryset=Disclosure.objects.public(),
     )
     if filterset.is_bound and not filterset.is_valid():
         return HttpResponseBadRequest(

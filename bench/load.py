@@ -108,10 +108,12 @@ def public_count() -> int:
 
 
 def fill(size: int) -> None:
-    """Make sure the log holds ``size`` public disclosures."""
+    """Make sure the log holds ``size`` public disclosures, with the counts the nightly
+    ``count_search_terms`` keeps on a deployed log."""
     have = public_count()
     if have >= size:
         log(f"{have} public disclosures already there")
+        keep_counts()
         return
     if (ROOT / "bench" / "generate.py").exists():
         log(f"generating {size} disclosures with bench/run.py")
@@ -122,8 +124,21 @@ def fill(size: int) -> None:
             check=True,
         )
         if public_count() >= size:
+            keep_counts()
             return
     load_minimal(size - have)
+    keep_counts()
+
+
+def keep_counts() -> None:
+    """Run the nightly ``count_search_terms`` unless its counts are there already."""
+    from django.core.management import call_command
+
+    from disclosures.models import CountedTerm
+
+    if not CountedTerm.objects.exists():
+        log("counting the common search terms, as the nightly job would")
+        call_command("count_search_terms")
 
 
 def load_minimal(count: int, batch: int = 5000) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from contextlib import nullcontext
+
 from django.conf import settings
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -95,11 +97,13 @@ class DisclosureListView(PublicDisclosureListMixin, FilterView):
         in_date_order = (
             self.too_many_to_rank or self.filterset.current_sort != DisclosureFilter.Sort.RELEVANCE
         )
-        if not (in_date_order and self.filterset.query_text and self.facets.total):
-            return super().paginate_queryset(queryset, page_size, count=self.facets.total)
-        rows = rows_to_read(self.facets.total, page_size, self.request.GET.get(self.page_kwarg))
-        with search.walking_the_date_index(self.facets.total, rows):
-            return super().paginate_queryset(queryset, page_size, count=self.facets.total)
+        total = self.facets.total
+        reading = nullcontext()
+        if in_date_order and self.filterset.query_text:
+            rows = rows_to_read(total, page_size, self.request.GET.get(self.page_kwarg))
+            reading = search.walking_the_date_index(total, rows)
+        with reading:
+            return super().paginate_queryset(queryset, page_size, count=total)
 
     def get_context_data(self, **kwargs) -> dict:
         context = super().get_context_data(**kwargs)

@@ -534,7 +534,8 @@ def generate(size: int, seed: int = SEED, force: bool = False, triggers: bool = 
             cursor.execute(setting)
         cursor.execute(
             f"TRUNCATE {TABLE}, disclosures_keyword, disclosures_searchword, "
-            "disclosures_countedterm, disclosures_termcount, disclosures_broadsearch "
+            "disclosures_countedterm, disclosures_termcount, disclosures_broadsearch, "
+            "disclosures_facetsnapshot, disclosures_facetbitmap, disclosures_snapshotchange "
             "RESTART IDENTITY CASCADE"
         )
         indexes = _secondary_indexes(cursor)

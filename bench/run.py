@@ -220,19 +220,21 @@ def keep_phrase_counts(words: dict) -> float | None:
     """Make the log as a deployed one would be after a day of searches and a night: the
     phrases of ``words["phrases"]`` that find too many entries to count fast recorded as
     searched (as the list page records them), then ``manage.py count_search_terms``,
-    which keeps counts for them. The new phrases are not counted. The seconds the
-    recount took, or None when the phrases were already counted so."""
+    which keeps counts for them and takes a snapshot. The new phrases are not counted.
+    The seconds the recount took, or None when the phrases were already counted so and
+    a snapshot was taken."""
     from django.core.management import call_command
 
     from disclosures import search
-    from disclosures.models import BroadSearch
+    from disclosures.models import BroadSearch, FacetSnapshot
 
     def counted(text: str) -> bool:
         # Whether kept only: main() compares every kept count with its matches after.
         return search._kept_counts(search_filterset(text)) is not None
 
     broad = [p for p in words["phrases"] if words["counts"][p] >= search.MIN_DOCUMENTS_TO_KEEP]
-    if all(map(counted, broad)) and not any(map(counted, words["new phrases"])):
+    snapshot = FacetSnapshot.objects.exists()
+    if snapshot and all(map(counted, broad)) and not any(map(counted, words["new phrases"])):
         return None
     # Forget the searches of earlier runs, the new phrases' among them.
     BroadSearch.objects.all().delete()
@@ -243,6 +245,7 @@ def keep_phrase_counts(words: dict) -> float | None:
     seconds = time.monotonic() - began
     assert all(map(counted, broad)), "the searched phrases were not counted"
     assert not any(map(counted, words["new phrases"])), "phrases never searched were counted"
+    assert FacetSnapshot.objects.exists(), "no snapshot was taken"
     return seconds
 
 
@@ -276,6 +279,65 @@ def check_kept_counts(texts: list[str]) -> dict[str, str]:
         else:
             raise AssertionError(f"the kept counts of {text!r} differ from its matches'")
     return verdicts
+
+
+# The filters of the page type "list: outcome + exemption + dates (no q)".
+LIST_FILTERS = [
+    {"outcome": "refused", "exemption": "s31-1-a", "date_from": "2018-01-01"},
+    {"outcome": ["not-held", "granted-in-full"], "date_to": "2016-12-31"},
+    {"exemption": "s40-2", "keyword": "stop-and-search"},
+]
+
+
+def check_bitmap_counts(queries: list[dict]) -> dict[str, str]:
+    """For each filtered search, whether its counts come from the snapshot's bitmaps and,
+    if so, whether they equal a count over its matches."""
+    from django.http import QueryDict
+
+    from disclosures import search
+    from disclosures.filters import DisclosureFilter
+    from disclosures.models import Disclosure
+
+    verdicts = {}
+    for query in queries:
+        text = urlencode(query, doseq=True)
+        filterset = DisclosureFilter(QueryDict(text), queryset=Disclosure.objects.public())
+        counted = search._bitmap_counts(filterset)
+        if counted is None:
+            verdicts[text] = "counted over its matches"
+        elif counted == search._counted_over_matches(filterset):
+            verdicts[text] = "from the snapshot's bitmaps, equal to a count over its matches"
+        else:
+            raise AssertionError(f"the bitmap counts of {text!r} differ from its matches'")
+    return verdicts
+
+
+def filter_queries(words: dict) -> list[dict[str, str]]:
+    """The searches of the page type "q + outcome + exemption + dates"."""
+    common = words["common"][0]
+    return [
+        {
+            "q": common,
+            "outcome": "granted-in-part",
+            "exemption": "s40-2",
+            "date_from": "2019-01-01",
+            "date_to": "2023-12-31",
+        },
+        {
+            "q": "information",
+            "outcome": "refused",
+            "exemption": "s31-1-a",
+            "date_from": "2015-01-01",
+            "date_to": "2020-12-31",
+        },
+        {
+            "q": words["rare"][0] if words["rare"] else "drones",
+            "outcome": "granted-in-part",
+            "exemption": "s40-2",
+            "date_from": "2012-01-01",
+            "date_to": "2026-12-31",
+        },
+    ]
 
 
 def itertools_roundrobin(*lists):
@@ -323,29 +385,7 @@ def build_cases(words: dict, seed: int) -> list[Case]:
             lambda i: naive([words["misspellings"][i % len(words["misspellings"])]]),
         ),
     ]
-    filters = [
-        {
-            "q": common,
-            "outcome": "granted-in-part",
-            "exemption": "s40-2",
-            "date_from": "2019-01-01",
-            "date_to": "2023-12-31",
-        },
-        {
-            "q": "information",
-            "outcome": "refused",
-            "exemption": "s31-1-a",
-            "date_from": "2015-01-01",
-            "date_to": "2020-12-31",
-        },
-        {
-            "q": words["rare"][0] if words["rare"] else "drones",
-            "outcome": "granted-in-part",
-            "exemption": "s40-2",
-            "date_from": "2012-01-01",
-            "date_to": "2026-12-31",
-        },
-    ]
+    filters = filter_queries(words)
     cases.append(
         Case(
             "search: q + outcome + exemption + dates",
@@ -377,11 +417,7 @@ def build_cases(words: dict, seed: int) -> list[Case]:
         Case(
             "list: outcome + exemption + dates (no q)",
             False,
-            [
-                list_url(outcome="refused", exemption="s31-1-a", date_from="2018-01-01"),
-                list_url(outcome=["not-held", "granted-in-full"], date_to="2016-12-31"),
-                list_url(exemption="s40-2", keyword="stop-and-search"),
-            ],
+            [list_url(**query) for query in LIST_FILTERS],
         )
     )
     public = Disclosure.objects.public()
@@ -701,6 +737,7 @@ def main() -> int:
     kept_counts = check_kept_counts(
         ["", *words["common"], *words["rare"], *words["phrases"], *words["new phrases"]]
     )
+    kept_counts |= check_bitmap_counts([*filter_queries(words), *LIST_FILTERS])
     cases = build_cases(words, seed)
     measure(cases, args.repeat, args.baseline_repeat, not args.no_baseline)
     load_after = os.getloadavg()

@@ -739,3 +739,66 @@ class TermCount(models.Model):
 
     def __str__(self) -> str:
         return f"{self.lexeme} {self.facet}={self.value}: {self.count}"
+
+
+class FacetSnapshot(models.Model):
+    """The public log as ``manage.py count_search_terms`` last saw it, numbered for
+    bitmaps (see ``FacetBitmap`` and the ``bitmaps`` module).
+
+    Each public entry has a position, in order of response date then id, so that a range
+    of dates is a range of positions. Entries changed since are noted by a trigger (see
+    ``SnapshotChange``) and counted over their rows instead.
+    """
+
+    taken_at = models.DateTimeField()
+    size = models.IntegerField(help_text="Public disclosures numbered.")
+    # Little-endian int64 arrays, one value a position: the disclosure's id, and its
+    # response date as days since 1970-01-01.
+    ids = models.BinaryField()
+    days = models.BinaryField()
+
+    def __str__(self) -> str:
+        return f"{self.size} disclosures at {self.taken_at:%Y-%m-%d %H:%M}"
+
+
+class FacetBitmap(models.Model):
+    """Which positions of a snapshot hold one facet value, or one counted search term:
+    a bit per position, packed little-endian into 64-bit words."""
+
+    class Kind(models.TextChoices):
+        OUTCOME = "o", "outcome"
+        YEAR = "y", "year"
+        EXEMPTION = "e", "exemption"
+        KEYWORD = "k", "keyword"
+        TERM = "t", "search term"
+
+    snapshot = models.ForeignKey(FacetSnapshot, on_delete=models.CASCADE, related_name="bitmaps")
+    kind = models.CharField(max_length=1, choices=Kind.choices)
+    # The outcome code, the year, the exemption's or keyword's id, or the counted term
+    # (``CountedTerm.lexeme``), as text.
+    key = models.TextField()
+    bits = models.BinaryField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["snapshot", "kind", "key"], name="facetbitmap_one_per_key"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.key}"
+
+
+class SnapshotChange(models.Model):
+    """A published disclosure (or one that was) changed since the last snapshot, noted by
+    a trigger (migration 0014): its bits are ignored and it is counted over its row.
+
+    Rows are only ever added, never updated, so concurrent saves never wait for each
+    other and a snapshot being taken leaves the notes of later saves in place.
+    """
+
+    disclosure_id = models.BigIntegerField(db_index=True)
+
+    def __str__(self) -> str:
+        return str(self.disclosure_id)

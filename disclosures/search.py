@@ -24,6 +24,7 @@ from django.db.models.functions import Concat
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
+from disclosures import bitmaps
 from disclosures.models import (
     SEARCH_CONFIG,
     Disclosure,
@@ -183,12 +184,13 @@ def facet_counts(filterset: DisclosureFilter, keyword_limit: int = 25) -> Facets
     current query and filters.
 
     The whole log, or a search of one common word or of a counted search of several
-    words, with no filter, reads the counts kept for it (see ``CountedTerm``); anything
+    words, with no filter, reads the counts kept for it (see ``CountedTerm``); with
+    filters, it counts the bitmaps of the last snapshot (see ``bitmaps``). Anything
     else is counted over its matches. A search of several words, with no filter, that
     finds too many entries to count fast is recorded (see ``BroadSearch``) so that the
     next recount keeps counts for it. Five queries at most, whatever the size of the log.
     """
-    kept = _kept_counts(filterset)
+    kept = _kept_counts(filterset) or _bitmap_counts(filterset)
     if kept is not None:
         total, counts = kept
     else:
@@ -199,8 +201,11 @@ def facet_counts(filterset: DisclosureFilter, keyword_limit: int = 25) -> Facets
     return _facets(filterset, total, counts, keyword_limit)
 
 
-def _counted_over_matches(filterset: DisclosureFilter) -> tuple[int, dict[str, Counter]]:
-    """The total and the facet counts, from one pass over the matches.
+def _counted_over_matches(
+    filterset: DisclosureFilter, among: list[int] | None = None
+) -> tuple[int, dict[str, Counter]]:
+    """The total and the facet counts, from one pass over the matches (only those
+    ``among`` these ids, if given).
 
     The rows matching the search and all but at most one of the filters are read once,
     with a flag per filter, and the total and each facet are counted from them, each
@@ -208,7 +213,10 @@ def _counted_over_matches(filterset: DisclosureFilter) -> tuple[int, dict[str, C
     row carries, so no link table is joined.
     """
     conditions = filterset.conditions(*(n for names in _FACET_FILTERS.values() for n in names))
-    matches = filterset.filtered_without(*conditions).annotate(
+    matches = filterset.filtered_without(*conditions)
+    if among is not None:
+        matches = matches.filter(pk__in=among)
+    matches = matches.annotate(
         **{
             f"in_{name}": ExpressionWrapper(condition, output_field=BooleanField())
             for name, condition in conditions.items()
@@ -273,19 +281,24 @@ def _counted_over_matches(filterset: DisclosureFilter) -> tuple[int, dict[str, C
 # changes in the table when their time comes, but not yet public). Each row: facet,
 # value, count. "Still to come" as the public queryset has it: after the statement's
 # time, not the transaction's (now()), which is earlier inside a longer transaction.
-_KEPT_COUNTS_SQL = """
-    WITH query AS (
-            SELECT websearch_to_tsquery(%(config)s::regconfig, coalesce(%(text)s::text, ''))
-                   AS q),
+# The counted term a search is (see CountedTerm): its one word, or the search as
+# websearch_to_tsquery writes it. Only stop words (no node) are no term: they find
+# nothing, and count nothing.
+_TERM_OF_QUERY = """
+    CASE WHEN numnode(query.q) = 1 THEN (tsvector_to_array(query.q::text::tsvector))[1]
+         WHEN numnode(query.q) > 1 THEN query.q::text END
+"""
+_QUERY = """
+    query AS (
+        SELECT websearch_to_tsquery(%(config)s::regconfig, coalesce(%(text)s::text, '')) AS q)
+"""
+_KEPT_COUNTS_SQL = f"""
+    WITH {_QUERY},
          term AS (
             SELECT t.lexeme
               FROM disclosures_countedterm AS t, query
              WHERE (t.lexeme, t.is_search) = (
-                    CASE WHEN %(text)s::text IS NULL THEN ''
-                         WHEN numnode(query.q) = 1
-                         THEN (tsvector_to_array(query.q::text::tsvector))[1]
-                         -- Only stop words (no node) find nothing, and count nothing.
-                         WHEN numnode(query.q) > 1 THEN query.q::text END,
+                    CASE WHEN %(text)s::text IS NULL THEN '' ELSE {_TERM_OF_QUERY} END,
                     %(text)s::text IS NOT NULL AND numnode(query.q) > 1))
     SELECT 'counted', NULL, count(*) FROM term
     UNION ALL
@@ -300,7 +313,7 @@ _KEPT_COUNTS_SQL = """
      WHERE d.status = 'published' AND d.published_at > statement_timestamp()
        AND (%(text)s::text IS NULL OR d.search_vector @@ query.q)
      GROUP BY 1, 2
-"""
+"""  # noqa: S608 -- only fixed SQL is put in; every value is a parameter
 _ONE_WORD = re.compile(r"[^\W_]+")
 # TermCount's codes, by the facet each counts: "o" -> "outcome".
 _FACET_OF_CODE = {facet.value: facet.name.lower() for facet in TermCount.Facet}
@@ -335,6 +348,64 @@ def _kept_counts(filterset: DisclosureFilter) -> tuple[int, dict[str, Counter]] 
     counts = {facet: +counter for facet, counter in counts.items()}  # without zeros
     # Every entry has exactly one outcome.
     return counts["outcome"].total(), counts
+
+
+# The snapshot to count from, the bitmap of the search's term if it has one, and the
+# entries changed since (one more than MAX_CHANGES at most: enough to know there are too
+# many).
+_SNAPSHOT_SQL = f"""
+    WITH {_QUERY}
+    SELECT s.id,
+           (SELECT b.id FROM disclosures_facetbitmap AS b, query
+             WHERE b.snapshot_id = s.id AND b.kind = 't' AND b.key = {_TERM_OF_QUERY}),
+           ARRAY(SELECT DISTINCT disclosure_id FROM disclosures_snapshotchange
+                  ORDER BY 1 LIMIT %(changes)s)
+      FROM disclosures_facetsnapshot AS s
+     ORDER BY s.id DESC
+     LIMIT 1
+"""  # noqa: S608 -- only fixed SQL is put in; every value is a parameter
+# Past this many entries changed since the snapshot, counting them over their rows costs
+# more than the bitmaps save: searches count over their matches until the next snapshot.
+MAX_CHANGES = 2_000
+
+
+def _bitmap_counts(filterset: DisclosureFilter) -> tuple[int, dict[str, Counter]] | None:
+    """The total and the facet counts of a filtered search of a counted term, or of the
+    filtered log, from the bitmaps of the last snapshot (see ``bitmaps``) and a count
+    over the entries changed since; None for anything else, or when no snapshot serves.
+    """
+    if _may_keep_counts(filterset) or not _is_public_log(filterset.queryset):
+        return None  # no filter (kept counts serve, or nothing), or not the public log
+    text = filterset.query_text
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _SNAPSHOT_SQL,
+            {"config": SEARCH_CONFIG, "text": text or None, "changes": MAX_CHANGES + 1},
+        )
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    snapshot_id, term_bitmap_id, changed = row
+    if (text and term_bitmap_id is None) or len(changed) > MAX_CHANGES:
+        return None
+    filters: dict[str, list | tuple] = {}
+    if outcomes := filterset.cleaned("outcome"):
+        filters["outcome"] = outcomes
+    for name in ("exemption", "keyword"):
+        if slugs := filterset.cleaned(name):
+            filters[name] = filterset.form.fields[name].ids_of(slugs)
+    dates = (filterset.cleaned("date_from"), filterset.cleaned("date_to"))
+    if dates != (None, None):
+        filters["year"] = dates
+    counted = bitmaps.counts(snapshot_id, term_bitmap_id, changed, filters)
+    if counted is None:
+        return None
+    total, counts = counted
+    if changed:
+        more, more_counts = _counted_over_matches(filterset, among=changed)
+        total += more
+        counts = {facet: counts[facet] + more_counts[facet] for facet in counts}
+    return total, counts
 
 
 def _is_public_log(queryset: QuerySet) -> bool:

@@ -1,7 +1,8 @@
 """Counts kept for common search terms: a search of one such word, of a broad search of
 several words people made, or the whole log, reads its total and facet counts from the
-ledger the triggers keep, and they must always equal a count over its matches, whatever
-changed since the last recount."""
+ledger the triggers keep; with filters, from the bitmaps of the last snapshot and a
+count over the entries changed since. They must always equal a count over the matches,
+whatever changed since the last recount."""
 
 import datetime
 import io
@@ -20,7 +21,9 @@ from disclosures.models import (
     CountedTerm,
     Disclosure,
     Exemption,
+    FacetSnapshot,
     Keyword,
+    SnapshotChange,
     TermCount,
 )
 from tests.factories import DisclosureFactory, KeywordFactory
@@ -41,6 +44,10 @@ def over_matches(query: str):
     return search._counted_over_matches(filterset(query))
 
 
+def from_bitmaps(query: str):
+    return search._bitmap_counts(filterset(query))
+
+
 def recount(min_documents: int = 2) -> None:
     call_command("count_search_terms", "--min-documents", str(min_documents), stdout=io.StringIO())
 
@@ -48,6 +55,20 @@ def recount(min_documents: int = 2) -> None:
 # Searches of several words, each in two published entries of the log (the scheduled
 # one included): a phrase, and a word without another.
 BROAD = ('q="police drones"', "q=police+-drones")
+# Filtered searches of counted terms, and the filtered log: counted from bitmaps.
+FILTERED = (
+    "q=police&outcome=refused",
+    "q=police&outcome=granted-in-full&outcome=refused",
+    "q=drones&exemption=s40-2&exemption=s24-1",
+    "q=police&keyword=drones&keyword=staff",
+    "q=police&date_from=2024-01-01",
+    "q=police&date_from=2024-03-01&date_to=2024-05-01",  # both ends included
+    f"{BROAD[0]}&outcome=granted-in-full",
+    f"{BROAD[1]}&date_to=2023-12-31",
+    "outcome=refused&exemption=s31-1-a&date_from=2024-01-01",
+    "keyword=drones",
+    "outcome=refused&date_from=2030-01-01",  # no entry that late
+)
 
 
 @pytest.fixture
@@ -259,6 +280,12 @@ def test_kept_counts_follow_every_change(log, change):
     for query in ("q=police", "q=drones", "", *BROAD):
         assert kept(query) is not None
         assert kept(query) == over_matches(query), query
+    for query in FILTERED:
+        # (or the kept counts, when a change leaves a chosen keyword on no public entry:
+        # it is no longer a filter to choose)
+        counted = from_bitmaps(query) or kept(query)
+        assert counted is not None
+        assert counted == over_matches(query), query
 
 
 def test_every_change_in_turn_then_a_recount(log):
@@ -276,6 +303,9 @@ def test_every_change_in_turn_then_a_recount(log):
         change()
         for query in ("q=police", "", *BROAD):
             assert kept(query) == over_matches(query), (change.__name__, query)
+        for query in FILTERED:
+            counted = from_bitmaps(query) or kept(query)
+            assert counted == over_matches(query), (change.__name__, query)
     ledger_rows = TermCount.objects.count()
     still_common = ("q=police", "", BROAD[0])
     before = [kept(query) for query in still_common]
@@ -283,6 +313,11 @@ def test_every_change_in_turn_then_a_recount(log):
     # Summed up again: one row per term and value, the same counts.
     assert TermCount.objects.count() < ledger_rows
     assert [kept(query) for query in still_common] == before
+    # A new snapshot, the scheduled entry in it (it came due): nothing changed since.
+    assert not SnapshotChange.objects.exists()
+    for query in FILTERED:
+        if BROAD[1] not in query:  # no longer counted (below)
+            assert from_bitmaps(query) == over_matches(query), query
     # "police -drones" now finds one entry, fewer than the recount asks for.
     assert over_matches(BROAD[1])[0] == 1
     assert kept(BROAD[1]) is None
@@ -432,3 +467,128 @@ def test_a_page_reading_the_kept_counts_of_a_search_makes_as_many_queries(
     with django_assert_num_queries(11):
         response = client.get(LIST, {"q": '"police drones"'})
     assert response.context["facets"].total == 1
+
+
+def test_filtered_counts_come_from_the_bitmaps_of_the_snapshot(log):
+    snapshot = FacetSnapshot.objects.get()
+    assert snapshot.size == 4  # the public entries; the scheduled one waits for its time
+    total, counts = from_bitmaps("q=police&outcome=refused&outcome=granted-in-full")
+    assert total == 3
+    # Each facet ignores its own filter: every outcome of "police" is counted.
+    assert counts["outcome"] == {"granted-in-full": 2, "refused": 1, "granted-in-part": 1}
+    assert counts["year"] == {"2023": 1, "2024": 2}
+    for query in FILTERED:
+        assert from_bitmaps(query) == over_matches(query), query
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "q=helicopter&outcome=refused",  # not a counted term
+        "q=police+drones&outcome=refused",  # several words, never counted
+        "q=the&outcome=refused",  # a stop word: no term at all
+        "q=police",  # no filter: the kept counts serve
+        "",
+    ],
+)
+def test_searches_without_bitmaps_are_counted_otherwise(log, query):
+    assert from_bitmaps(query) is None
+    assert search.facet_counts(filterset(query)).total == over_matches(query)[0]
+
+
+def test_bitmaps_serve_the_public_log_only(log):
+    narrowed = DisclosureFilter(
+        QueryDict("q=police&outcome=refused"),
+        queryset=Disclosure.objects.public().filter(reference="A"),
+    )
+    assert search._bitmap_counts(narrowed) is None
+    assert search.facet_counts(narrowed).total == 0
+
+
+def test_only_changes_a_count_depends_on_are_noted(log):
+    soon = Disclosure.objects.get(reference="SOON").pk
+    assert list(SnapshotChange.objects.values_list("disclosure_id", flat=True)) == [soon]
+    save_without_change()
+    draft = Disclosure.objects.get(reference="DRAFT")
+    draft.title = "Police drones draft, reworded"
+    draft.save()
+    assert SnapshotChange.objects.count() == 1
+    withdraw()
+    change_outcome_and_date()
+    noted = set(SnapshotChange.objects.values_list("disclosure_id", flat=True))
+    assert noted == set(
+        Disclosure.objects.filter(reference__in=["A", "C", "SOON"]).values_list("pk", flat=True)
+    )
+
+
+def test_too_many_changes_since_the_snapshot_are_counted_over_the_matches(log, monkeypatch):
+    monkeypatch.setattr(search, "MAX_CHANGES", 1)
+    assert from_bitmaps("q=police&outcome=refused") is not None  # the scheduled entry
+    withdraw()
+    assert from_bitmaps("q=police&outcome=refused") is None
+    facets = search.facet_counts(filterset("q=police&outcome=refused"))
+    assert facets.total == over_matches("q=police&outcome=refused")[0] == 1
+
+
+def test_a_small_log_takes_no_snapshot_and_notes_nothing(db):
+    DisclosureFactory.create_batch(3, title="Police drones")
+    recount(min_documents=10)
+    assert not FacetSnapshot.objects.exists()
+    DisclosureFactory(title="Police drones")
+    Disclosure.objects.update(outcome="refused")
+    assert not SnapshotChange.objects.exists()
+    assert from_bitmaps("q=police&outcome=refused") is None
+
+
+def test_a_snapshot_replaces_the_last(log):
+    first = FacetSnapshot.objects.get().pk
+    assert from_bitmaps("outcome=refused")[0] == 1
+    Disclosure.objects.filter(reference="C").update(outcome="refused")
+    recount()
+    assert FacetSnapshot.objects.get().pk != first
+    assert from_bitmaps("outcome=refused")[0] == 2 == over_matches("outcome=refused")[0]
+
+
+# As a page of one counted word (above), with the snapshot's first load by the process
+# done: validators, the chosen exemption checked, the snapshot lookup, the exemptions and
+# keywords shown, page ids, rows, their exemptions and keywords, headlines and the
+# suggestion's two; and one more when entries changed since the snapshot, to count them.
+@pytest.mark.parametrize(("changed", "queries"), [(False, 12), (True, 13)])
+@pytest.mark.parametrize("rows", [3, 30])
+def test_a_filtered_page_counted_from_bitmaps_makes_as_many_queries_whatever_the_rows(
+    client, django_assert_num_queries, settings, changed, queries, rows
+):
+    settings.FOILOG_PAGE_CACHE_SECONDS = 0
+    for n in range(rows):
+        DisclosureFactory(title=f"Police drones {n}", keywords=["Drones"], exemptions=["s40-2"])
+    recount()
+    params = {"q": "police", "exemption": "s40-2"}
+    client.get(LIST, params)
+    if changed:
+        Disclosure.objects.filter(pk__in=Disclosure.objects.values("pk")[:2]).update(
+            outcome="refused"
+        )
+    with django_assert_num_queries(queries):
+        response = client.get(LIST, params)
+    assert response.context["facets"].total == rows
+    assert {o.value: o.count for o in response.context["facets"].keyword} == {"drones": rows}
+    outcomes = {o.value: o.count for o in response.context["facets"].outcome if o.count}
+    assert outcomes == (
+        {"granted-in-full": rows - 2, "refused": 2} if changed else {"granted-in-full": rows}
+    )
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"q": "police", "exemption": "no-such-exemption"},
+        {"q": "police", "date_from": "2024-06-01", "date_to": "2024-01-01"},
+        {"q": "police", "date_from": "0001-01-01", "date_to": "9999-12-31"},
+        {"outcome": "refused", "date_to": "not-a-date"},
+        {"q": "police\x00", "keyword": ["drones", "drones"]},
+    ],
+)
+def test_odd_filters_over_the_bitmaps_get_a_normal_page(client, log, params):
+    response = client.get(LIST, params)
+    assert response.status_code in (200, 400)
+    assert "facets" in response.context

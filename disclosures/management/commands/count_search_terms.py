@@ -2,7 +2,7 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
-from disclosures import search
+from disclosures import bitmaps, search
 from disclosures.models import CountedTerm
 
 # A log smaller than this keeps no counts at all.
@@ -16,8 +16,9 @@ class Command(BaseCommand):
         "results and facets afresh, and the whole log's, so that searching for one of "
         "them, or listing the whole log, needs no pass over the matches. Triggers keep "
         "the counts current as entries change; run this nightly to sum them up again "
-        "and to follow the log's vocabulary and its readers' searches. Saves to the "
-        "log wait while it runs."
+        "and to follow the log's vocabulary and its readers' searches; saves to the "
+        "log wait meanwhile. Then take a snapshot of the public log, with bitmaps of "
+        "its facets and of those terms, from which filtered searches are counted."
     )
 
     def add_arguments(self, parser) -> None:
@@ -33,6 +34,8 @@ class Command(BaseCommand):
             raise CommandError("--min-documents must be at least 1.")
         began = time.monotonic()
         search.recount_terms(min_documents)
+        counted = time.monotonic()
+        snapshot = bitmaps.take_snapshot()
         # The whole log is a term of its own, counted when it is as large.
         whole_log = CountedTerm.objects.filter(lexeme="", is_search=False).exists()
         words = CountedTerm.objects.filter(is_search=False).exclude(lexeme="").count()
@@ -43,6 +46,13 @@ class Command(BaseCommand):
             self.style.SUCCESS(
                 f"Counted the facets of {words} words found in at least {min_documents:,} "
                 f"published disclosures{''.join(f' and of {item}' for item in also)}, in "
-                f"{time.monotonic() - began:.1f} s."
+                f"{counted - began:.1f} s."
             )
         )
+        if snapshot is not None:
+            self.stdout.write(
+                self.style.SUCCESS(
+                    f"Took a snapshot of the {snapshot.size:,} public disclosures, with "
+                    f"{snapshot.bitmaps.count()} bitmaps, in {time.monotonic() - counted:.1f} s."
+                )
+            )

@@ -1,0 +1,275 @@
+"""Exact facet counts from bitmaps, for filtered searches and filtered lists that match
+too many entries to count one by one.
+
+Nightly, ``manage.py count_search_terms`` takes a snapshot of the public log
+(``FacetSnapshot``): it numbers the public entries in order of response date, and keeps a
+bitmap of the positions holding each facet value (outcome, year, exemption, keyword) and
+each counted search term (``CountedTerm``). The counts of a search of a counted term, or
+of no search, under any filters are then a few ANDs and bit counts over bitmaps held in
+memory, however many entries match: a range of dates is a range of positions, and each
+facet ANDs every filter but its own.
+
+Entries changed since the snapshot (noted by a trigger, see ``SnapshotChange``) are left
+out of the bits; the caller counts them over their rows (``search.facet_counts``), so
+the counts stay exact.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import Counter
+from dataclasses import dataclass
+from functools import lru_cache, reduce
+
+import numpy as np
+from django.db import connection, transaction
+from django.utils import timezone
+
+from disclosures.models import CountedTerm, FacetBitmap, FacetSnapshot
+
+EPOCH = datetime.date(1970, 1, 1)
+# The facet each kind of bitmap counts, as ``search.facet_counts`` names them, and
+# whether its values are ids.
+FACETS = {
+    FacetBitmap.Kind.OUTCOME: ("outcome", False),
+    FacetBitmap.Kind.YEAR: ("year", False),
+    FacetBitmap.Kind.EXEMPTION: ("exemption", True),
+    FacetBitmap.Kind.KEYWORD: ("keyword", True),
+}
+
+
+def pack(positions: np.ndarray, size: int) -> np.ndarray:
+    """The bitmap of ``size`` positions with the bits at ``positions`` set: bit p is bit
+    p % 64 of 64-bit word p // 64."""
+    bools = np.zeros(-(-size // 64) * 64, dtype=bool)
+    bools[positions] = True
+    return np.packbits(bools, bitorder="little").view("<u8")
+
+
+def bit_count(bits: np.ndarray) -> int:
+    return int(np.bitwise_count(bits).sum(dtype=np.uint64))
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """A snapshot as searches read it: the positions, and the bitmap of every facet
+    value, one row per value."""
+
+    size: int
+    days: np.ndarray  # by position, so ascending: a response date as days since 1970
+    ids_in_order: np.ndarray  # the disclosures' ids, ascending
+    positions_in_order: np.ndarray  # and their positions
+    facets: dict[str, tuple[list, np.ndarray]]
+
+    @property
+    def everything(self) -> np.ndarray:
+        return pack(np.arange(self.size), self.size)
+
+    def without(self, bits: np.ndarray, ids: list[int]) -> np.ndarray:
+        """``bits`` less the positions of these disclosures (ids not numbered are
+        ignored)."""
+        ids_array = np.asarray(ids, dtype="<i8")
+        if not len(ids_array) or not self.size:
+            return bits
+        i = np.searchsorted(self.ids_in_order, ids_array).clip(max=self.size - 1)
+        numbered = self.positions_in_order[i[self.ids_in_order[i] == ids_array]]
+        return bits & ~pack(numbered, self.size)
+
+    def dated(self, first: datetime.date | None, last: datetime.date | None) -> np.ndarray:
+        """The positions of the entries answered from ``first`` to ``last``, inclusive."""
+        lo = 0 if first is None else np.searchsorted(self.days, (first - EPOCH).days, "left")
+        hi = self.size
+        if last is not None:
+            hi = np.searchsorted(self.days, (last - EPOCH).days, "right")
+        return pack(np.arange(lo, hi), self.size)
+
+    def any_of(self, facet: str, values: list) -> np.ndarray:
+        """The positions holding any of these values of ``facet``."""
+        known, stack = self.facets[facet]
+        rows = [stack[known.index(v)] for v in values if v in known]
+        return reduce(np.bitwise_or, rows, np.zeros(stack.shape[1], dtype="<u8"))
+
+    def counts_in(self, facet: str, bits: np.ndarray) -> Counter:
+        """How many positions of ``bits`` hold each value of ``facet``."""
+        known, stack = self.facets[facet]
+        # Only the words from the first to the last set in ``bits`` can count: a range
+        # of dates is a run of words.
+        words = np.flatnonzero(bits)
+        if not len(words):
+            return Counter()
+        span = slice(words[0], words[-1] + 1)
+        bits = bits[span]
+        scratch = np.empty_like(bits)
+        return +Counter(
+            {
+                value: bit_count(np.bitwise_and(row[span], bits, out=scratch))
+                for value, row in zip(known, stack, strict=True)
+            }
+        )
+
+
+def counts(
+    snapshot_id: int,
+    term_bitmap_id: int | None,
+    changed: list[int],
+    filters: dict[str, list | tuple],
+) -> tuple[int, dict[str, Counter]] | None:
+    """The total and the facet counts of the snapshot's entries unchanged since, that
+    match the term (all of them without one) and the filters; None if the snapshot or
+    the term's bits are gone (a new snapshot was taken meanwhile).
+
+    ``filters`` maps a facet to the values chosen (``year``: the first and last dates);
+    each facet's counts ignore its own filter.
+    """
+    try:
+        snapshot = _snapshot(snapshot_id)
+        matches = snapshot.everything if term_bitmap_id is None else _term_bits(term_bitmap_id)
+    except (FacetSnapshot.DoesNotExist, FacetBitmap.DoesNotExist):
+        return None
+    matches = snapshot.without(matches, changed)
+    chosen = {
+        facet: snapshot.dated(*values) if facet == "year" else snapshot.any_of(facet, values)
+        for facet, values in filters.items()
+    }
+
+    def all_filters_but(facet: str | None) -> np.ndarray:
+        return reduce(np.bitwise_and, (b for f, b in chosen.items() if f != facet), matches)
+
+    total = bit_count(all_filters_but(None))
+    return total, {
+        facet: snapshot.counts_in(facet, all_filters_but(facet)) for facet, _ in FACETS.values()
+    }
+
+
+# One snapshot at a time: a new one replaces the last in every process as it is first
+# searched. Each holds about 50 MB at a million entries.
+@lru_cache(maxsize=1)
+def _snapshot(snapshot_id: int) -> Snapshot:
+    size, ids, days = FacetSnapshot.objects.values_list("size", "ids", "days").get(pk=snapshot_id)
+    ids_array = np.frombuffer(ids, dtype="<i8")
+    by_id = np.argsort(ids_array, kind="stable")
+    values: dict[str, list] = {facet: [] for facet, _ in FACETS.values()}
+    rows: dict[str, list] = {facet: [] for facet, _ in FACETS.values()}
+    bitmaps = (
+        FacetBitmap.objects.filter(snapshot_id=snapshot_id, kind__in=FACETS)
+        .order_by("kind", "key")
+        .values_list("kind", "key", "bits")
+    )
+    for kind, key, bits in bitmaps.iterator(chunk_size=100):
+        facet, is_id = FACETS[kind]
+        values[facet].append(int(key) if is_id else key)
+        rows[facet].append(np.frombuffer(bits, dtype="<u8"))
+    words = -(-size // 64)
+    return Snapshot(
+        size=size,
+        days=np.frombuffer(days, dtype="<i8"),
+        ids_in_order=ids_array[by_id],
+        positions_in_order=by_id,
+        facets={
+            facet: (values[facet], np.array(rows[facet], dtype="<u8").reshape(-1, words))
+            for facet in values
+        },
+    )
+
+
+# The commonest searches' bits, 120 kB each at a million entries.
+@lru_cache(maxsize=64)
+def _term_bits(bitmap_id: int) -> np.ndarray:
+    bits = FacetBitmap.objects.values_list("bits", flat=True).get(pk=bitmap_id)
+    return np.frombuffer(bits, dtype="<u8")
+
+
+def _as_tsquery(lexeme: str) -> str:
+    """A query of exactly this lexeme, as PostgreSQL's tsquery input reads it."""
+    return "'" + lexeme.replace("\\", "\\\\").replace("'", "''") + "'"
+
+
+def take_snapshot() -> FacetSnapshot | None:
+    """Number the public log afresh and keep the bitmaps of its facet values and of each
+    counted term; None, and no snapshot, when no term is counted (a small log).
+
+    Saves go on meanwhile: the snapshot is of the log as it stood when this began, and
+    the notes of later changes stay, to be counted over their rows.
+    """
+    outermost = not connection.in_atomic_block
+    with transaction.atomic(), connection.cursor() as cursor:
+        if outermost:
+            cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+        # Only notes of changes this view of the log includes are deleted; Django's
+        # cascade would read every bitmap first.
+        cursor.execute("DELETE FROM disclosures_snapshotchange")
+        cursor.execute("DELETE FROM disclosures_facetbitmap")
+        cursor.execute("DELETE FROM disclosures_facetsnapshot")
+        if not CountedTerm.objects.exists():
+            return None
+        terms = list(CountedTerm.objects.exclude(lexeme="").values_list("lexeme", "is_search"))
+        # Public as the log is when this began (now() is the transaction's time);
+        # entries due later are noted as changed, and counted when they are due.
+        cursor.execute(
+            """
+            CREATE TEMPORARY TABLE snapshot_position AS
+            SELECT id, response_date,
+                   (row_number() OVER (ORDER BY response_date, id) - 1)::int AS position
+              FROM disclosures_disclosure
+             WHERE status = 'published' AND published_at <= now()
+            """
+        )
+        cursor.execute("CREATE INDEX ON snapshot_position (id)")
+        cursor.execute("ANALYZE snapshot_position")
+        cursor.execute(
+            """
+            INSERT INTO disclosures_snapshotchange (disclosure_id)
+            SELECT id FROM disclosures_disclosure
+             WHERE status = 'published' AND published_at > now()
+            """
+        )
+        cursor.execute(
+            """
+            SELECT coalesce(array_agg(id ORDER BY position), '{}'),
+                   coalesce(array_agg(response_date - DATE '1970-01-01' ORDER BY position), '{}')
+              FROM snapshot_position
+            """
+        )
+        ids, days = cursor.fetchone()
+        size = len(ids)
+        snapshot = FacetSnapshot.objects.create(
+            taken_at=timezone.now(),
+            size=size,
+            ids=np.array(ids, dtype="<i8").tobytes(),
+            days=np.array(days, dtype="<i8").tobytes(),
+        )
+
+        def bitmap(kind: str, key: str, positions: list[int] | None) -> FacetBitmap:
+            bits = pack(np.array(positions or [], dtype=np.int64), size)
+            return FacetBitmap(snapshot=snapshot, kind=kind, key=key, bits=bits.tobytes())
+
+        cursor.execute(
+            """
+            SELECT f.facet, f.value, array_agg(p.position)
+              FROM snapshot_position AS p JOIN disclosures_disclosure AS d USING (id)
+             CROSS JOIN LATERAL disclosures_facet_values(
+                    d.outcome, d.response_date, d.exemption_ids, d.keyword_ids) AS f
+             GROUP BY 1, 2
+            """
+        )
+        FacetBitmap.objects.bulk_create(
+            (bitmap(kind, key, positions) for kind, key, positions in cursor.fetchall()),
+            batch_size=50,
+        )
+        written = []
+        for term, is_search in terms:
+            cursor.execute(
+                """
+                SELECT array_agg(p.position)
+                  FROM disclosures_disclosure AS d JOIN snapshot_position AS p USING (id)
+                 WHERE d.search_vector @@ %s::tsquery
+                """,
+                [term if is_search else _as_tsquery(term)],
+            )
+            written.append(bitmap(FacetBitmap.Kind.TERM, term, cursor.fetchone()[0]))
+            if len(written) == 50:
+                FacetBitmap.objects.bulk_create(written)
+                written = []
+        FacetBitmap.objects.bulk_create(written)
+        cursor.execute("DROP TABLE snapshot_position")
+    return snapshot

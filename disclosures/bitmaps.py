@@ -65,15 +65,17 @@ class Snapshot:
     def everything(self) -> np.ndarray:
         return pack(np.arange(self.size), self.size)
 
-    def without(self, bits: np.ndarray, ids: list[int]) -> np.ndarray:
-        """``bits`` less the positions of these disclosures (ids not numbered are
-        ignored)."""
-        ids_array = np.asarray(ids, dtype="<i8")
+    def positions_of(self, ids: list[int] | None) -> np.ndarray:
+        """The positions of these disclosures; ids not numbered are left out."""
+        ids_array = np.asarray(ids or [], dtype="<i8")
         if not len(ids_array) or not self.size:
-            return bits
+            return np.zeros(0, dtype=np.int64)
         i = np.searchsorted(self.ids_in_order, ids_array).clip(max=self.size - 1)
-        numbered = self.positions_in_order[i[self.ids_in_order[i] == ids_array]]
-        return bits & ~pack(numbered, self.size)
+        return self.positions_in_order[i[self.ids_in_order[i] == ids_array]]
+
+    def without(self, bits: np.ndarray, ids: list[int]) -> np.ndarray:
+        """``bits`` less the positions of these disclosures."""
+        return bits & ~pack(self.positions_of(ids), self.size) if ids else bits
 
     def dated(self, first: datetime.date | None, last: datetime.date | None) -> np.ndarray:
         """The positions of the entries answered from ``first`` to ``last``, inclusive."""
@@ -146,8 +148,6 @@ def counts(
 @lru_cache(maxsize=1)
 def _snapshot(snapshot_id: int) -> Snapshot:
     size, ids, days = FacetSnapshot.objects.values_list("size", "ids", "days").get(pk=snapshot_id)
-    ids_array = np.frombuffer(ids, dtype="<i8")
-    by_id = np.argsort(ids_array, kind="stable")
     values: dict[str, list] = {facet: [] for facet, _ in FACETS.values()}
     rows: dict[str, list] = {facet: [] for facet, _ in FACETS.values()}
     bitmaps = (
@@ -160,15 +160,25 @@ def _snapshot(snapshot_id: int) -> Snapshot:
         values[facet].append(int(key) if is_id else key)
         rows[facet].append(np.frombuffer(bits, dtype="<u8"))
     words = -(-size // 64)
-    return Snapshot(
-        size=size,
-        days=np.frombuffer(days, dtype="<i8"),
-        ids_in_order=ids_array[by_id],
-        positions_in_order=by_id,
+    return _numbered(
+        np.frombuffer(ids, dtype="<i8"),
+        np.frombuffer(days, dtype="<i8"),
         facets={
             facet: (values[facet], np.array(rows[facet], dtype="<u8").reshape(-1, words))
             for facet in values
         },
+    )
+
+
+def _numbered(ids: np.ndarray, days: np.ndarray, facets: dict) -> Snapshot:
+    """A snapshot of the disclosures ``ids``, in the order of their positions."""
+    by_id = np.argsort(ids, kind="stable")
+    return Snapshot(
+        size=len(ids),
+        days=days,
+        ids_in_order=ids[by_id],
+        positions_in_order=by_id,
+        facets=facets,
     )
 
 
@@ -230,17 +240,16 @@ def take_snapshot() -> FacetSnapshot | None:
               FROM snapshot_position
             """
         )
-        ids, days = cursor.fetchone()
-        size = len(ids)
+        ids, days = (np.array(values, dtype="<i8") for values in cursor.fetchone())
+        numbered = _numbered(ids, days, facets={})
+        size = numbered.size
         snapshot = FacetSnapshot.objects.create(
-            taken_at=timezone.now(),
-            size=size,
-            ids=np.array(ids, dtype="<i8").tobytes(),
-            days=np.array(days, dtype="<i8").tobytes(),
+            taken_at=timezone.now(), size=size, ids=ids.tobytes(), days=days.tobytes()
         )
 
-        def bitmap(kind: str, key: str, positions: list[int] | None) -> FacetBitmap:
-            bits = pack(np.array(positions or [], dtype=np.int64), size)
+        def bitmap(kind: str, key: str, positions: np.ndarray | list[int] | None):
+            positions = np.asarray([] if positions is None else positions, dtype=np.int64)
+            bits = pack(positions, size)
             return FacetBitmap(snapshot=snapshot, kind=kind, key=key, bits=bits.tobytes())
 
         cursor.execute(
@@ -258,15 +267,16 @@ def take_snapshot() -> FacetSnapshot | None:
         )
         written = []
         for term, is_search in terms:
+            # Every entry the term finds, public or not: only the numbered ones count.
             cursor.execute(
                 """
-                SELECT array_agg(p.position)
-                  FROM disclosures_disclosure AS d JOIN snapshot_position AS p USING (id)
-                 WHERE d.search_vector @@ %s::tsquery
+                SELECT array_agg(id) FROM disclosures_disclosure
+                 WHERE search_vector @@ %s::tsquery
                 """,
                 [term if is_search else _as_tsquery(term)],
             )
-            written.append(bitmap(FacetBitmap.Kind.TERM, term, cursor.fetchone()[0]))
+            positions = numbered.positions_of(cursor.fetchone()[0])
+            written.append(bitmap(FacetBitmap.Kind.TERM, term, positions))
             if len(written) == 50:
                 FacetBitmap.objects.bulk_create(written)
                 written = []

@@ -385,10 +385,17 @@ def test_the_command_says_what_it_counted(db):
     # polic, drone and the factory's request words, and the whole log.
     assert "and of the whole log" in out.getvalue()
     assert CountedTerm.objects.filter(lexeme="").exists()
+    # Bitmaps of 1 outcome, 1 year and each counted word.
+    words = CountedTerm.objects.exclude(lexeme="").count()
+    assert f"Took a snapshot of the 3 public disclosures, with {2 + words} bitmaps" in (
+        out.getvalue()
+    )
     out = io.StringIO()
     call_command("count_search_terms", "--min-documents", "4", stdout=out)
     assert "the facets of 0 words" in out.getvalue()
     assert "whole log" not in out.getvalue()
+    assert "snapshot" not in out.getvalue()
+    assert not FacetSnapshot.objects.exists()
 
 
 def test_the_command_refuses_a_threshold_below_one(db):

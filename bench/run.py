@@ -262,36 +262,11 @@ def search_filterset(text: str):
     )
 
 
-def check_kept_counts(texts: list[str]) -> dict[str, str]:
-    """For each search, whether its counts are kept (a counted term) and, if so, whether
-    they equal a count over its matches: the benchmark times kept counts only if they
-    are right."""
-    from disclosures import search
-
-    verdicts = {}
-    for text in texts:
-        filterset = search_filterset(text)
-        kept = search._kept_counts(filterset)
-        if kept is None:
-            verdicts[text] = "counted over its matches"
-        elif kept == search._counted_over_matches(filterset):
-            verdicts[text] = "kept, equal to a count over its matches"
-        else:
-            raise AssertionError(f"the kept counts of {text!r} differ from its matches'")
-    return verdicts
-
-
-# The filters of the page type "list: outcome + exemption + dates (no q)".
-LIST_FILTERS = [
-    {"outcome": "refused", "exemption": "s31-1-a", "date_from": "2018-01-01"},
-    {"outcome": ["not-held", "granted-in-full"], "date_to": "2016-12-31"},
-    {"exemption": "s40-2", "keyword": "stop-and-search"},
-]
-
-
-def check_bitmap_counts(queries: list[dict]) -> dict[str, str]:
-    """For each filtered search, whether its counts come from the snapshot's bitmaps and,
-    if so, whether they equal a count over its matches."""
+def check_counts(queries: list[dict]) -> dict[str, str]:
+    """For each search or list (its parameters), whether its counts are kept (a counted
+    term or the whole log, no filter) or come from the snapshot's bitmaps (filters) and,
+    if so, whether they equal a count over its matches: the benchmark times such counts
+    only if they are right."""
     from django.http import QueryDict
 
     from disclosures import search
@@ -302,14 +277,25 @@ def check_bitmap_counts(queries: list[dict]) -> dict[str, str]:
     for query in queries:
         text = urlencode(query, doseq=True)
         filterset = DisclosureFilter(QueryDict(text), queryset=Disclosure.objects.public())
-        counted = search._bitmap_counts(filterset)
+        name = query["q"] if list(query) == ["q"] else text or "(the whole log)"
+        kept = search._kept_counts(filterset)
+        counted = kept or search._bitmap_counts(filterset)
         if counted is None:
-            verdicts[text] = "counted over its matches"
+            verdicts[name] = "counted over its matches"
         elif counted == search._counted_over_matches(filterset):
-            verdicts[text] = "from the snapshot's bitmaps, equal to a count over its matches"
+            source = "kept" if kept else "from the snapshot's bitmaps"
+            verdicts[name] = f"{source}, equal to a count over its matches"
         else:
-            raise AssertionError(f"the bitmap counts of {text!r} differ from its matches'")
+            raise AssertionError(f"the counts of {name!r} differ from its matches'")
     return verdicts
+
+
+# The filters of the page type "list: outcome + exemption + dates (no q)".
+LIST_FILTERS = [
+    {"outcome": "refused", "exemption": "s31-1-a", "date_from": "2018-01-01"},
+    {"outcome": ["not-held", "granted-in-full"], "date_to": "2016-12-31"},
+    {"exemption": "s40-2", "keyword": "stop-and-search"},
+]
 
 
 def filter_queries(words: dict) -> list[dict[str, str]]:
@@ -734,10 +720,10 @@ def main() -> int:
     recount_seconds = keep_phrase_counts(words)
     if recount_seconds is not None:
         generated.setdefault("timings", {})["count_search_terms after searches"] = recount_seconds
-    kept_counts = check_kept_counts(
-        ["", *words["common"], *words["rare"], *words["phrases"], *words["new phrases"]]
+    texts = [*words["common"], *words["rare"], *words["phrases"], *words["new phrases"]]
+    facet_counts = check_counts(
+        [{}, *({"q": text} for text in texts), *filter_queries(words), *LIST_FILTERS]
     )
-    kept_counts |= check_bitmap_counts([*filter_queries(words), *LIST_FILTERS])
     cases = build_cases(words, seed)
     measure(cases, args.repeat, args.baseline_repeat, not args.no_baseline)
     load_after = os.getloadavg()
@@ -764,8 +750,8 @@ def main() -> int:
         shown = ", ".join(f"{w} ({words['counts'][w]:,})" for w in words[kind])
         print(f"  {kind}: {shown}")
     print("\nfacet counts:")
-    for text, verdict in kept_counts.items():
-        print(f"  {text or '(the whole log)'}: {verdict}")
+    for name, verdict in facet_counts.items():
+        print(f"  {name}: {verdict}")
     for case in cases:
         for error in case.errors[:5]:
             print(f"ERROR {case.name}: {error}")
@@ -789,7 +775,7 @@ def main() -> int:
                     "session_settings": args.pg,
                     "results": rows,
                     "words": words,
-                    "facet_counts": kept_counts,
+                    "facet_counts": facet_counts,
                     "postgres": facts,
                     "generation": generated,
                 },

@@ -360,6 +360,13 @@ def test_the_page_shows_the_kept_counts(client, log):
     assert shown == {"A", "B", "C", "D"}
 
 
+def recounted_police_drones(rows: int) -> None:
+    """A log of ``rows`` published entries about police drones, all alike, recounted."""
+    for n in range(rows):
+        DisclosureFactory(title=f"Police drones {n}", keywords=["Drones"], exemptions=["s40-2"])
+    recount()
+
+
 # validators (freshness), the kept counts, the exemptions and keywords shown, page ids,
 # rows, their exemptions and keywords; and for a search, headlines and two for the
 # suggestion lookup (similarity threshold, vocabulary).
@@ -369,9 +376,7 @@ def test_a_page_reading_kept_counts_makes_as_many_queries_whatever_the_rows(
     client, django_assert_num_queries, settings, params, queries, rows
 ):
     settings.FOILOG_PAGE_CACHE_SECONDS = 0
-    for n in range(rows):
-        DisclosureFactory(title=f"Police drones {n}", keywords=["Drones"], exemptions=["s40-2"])
-    recount()
+    recounted_police_drones(rows)
     with django_assert_num_queries(queries):
         response = client.get(LIST, params)
     assert response.context["facets"].total == rows
@@ -566,9 +571,7 @@ def test_a_filtered_page_counted_from_bitmaps_makes_as_many_queries_whatever_the
     client, django_assert_num_queries, settings, changed, queries, rows
 ):
     settings.FOILOG_PAGE_CACHE_SECONDS = 0
-    for n in range(rows):
-        DisclosureFactory(title=f"Police drones {n}", keywords=["Drones"], exemptions=["s40-2"])
-    recount()
+    recounted_police_drones(rows)
     params = {"q": "police", "exemption": "s40-2"}
     client.get(LIST, params)
     if changed:

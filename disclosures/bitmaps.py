@@ -1,13 +1,13 @@
-"""Exact facet counts from bitmaps, for filtered searches and filtered lists that match
-too many entries to count one by one.
+"""Exact facet counts from bitmaps, for searches and filtered lists that match too many
+entries to count one by one.
 
 Nightly, ``manage.py count_search_terms`` takes a snapshot of the public log
 (``FacetSnapshot``): it numbers the public entries in order of response date, and keeps a
 bitmap of the positions holding each facet value (outcome, year, exemption, keyword) and
 each counted search term (``CountedTerm``). The counts of a search of a counted term, or
-of no search, under any filters are then a few ANDs and bit counts over bitmaps held in
-memory, however many entries match: a range of dates is a range of positions, and each
-facet ANDs every filter but its own.
+of counted words joined by AND, OR and NOT, or of no search, under any filters are then
+a few ANDs and bit counts over bitmaps held in memory, however many entries match: a
+range of dates is a range of positions, and each facet ANDs every filter but its own.
 
 Entries changed since the snapshot (noted by a trigger, see ``SnapshotChange``) are left
 out of the bits; the caller counts them over their rows (``search.facet_counts``), so
@@ -17,6 +17,7 @@ the counts stay exact.
 from __future__ import annotations
 
 import datetime
+import re
 from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache, reduce
@@ -60,6 +61,7 @@ class Snapshot:
     ids_in_order: np.ndarray  # the disclosures' ids, ascending
     positions_in_order: np.ndarray  # and their positions
     facets: dict[str, tuple[list, np.ndarray]]
+    terms: dict[str, int]  # each counted term's bitmap id
 
     @property
     def everything(self) -> np.ndarray:
@@ -110,23 +112,100 @@ class Snapshot:
         )
 
 
+# A tsquery as PostgreSQL writes it: quoted lexemes ('' and \\ escaped inside), the
+# operators & | ! and parentheses. Anything else (a phrase's <->, a weight, a prefix)
+# is not made of whole entries' words.
+_TOKEN = re.compile(r"\s*(?:'((?:[^'\\]|''|\\.)*)'|([&|!()])|(\S))")
+_ESCAPED = re.compile(r"''|\\(.)")
+
+
+def _tokens(query: str) -> list[tuple[str, str]] | None:
+    """The query's tokens, ("word", lexeme) or ("op", operator); None if it holds
+    anything else."""
+    tokens = []
+    for word, operator, other in _TOKEN.findall(query):
+        if other:
+            return None
+        if operator:
+            tokens.append(("op", operator))
+        else:
+            tokens.append(("word", _ESCAPED.sub(lambda m: m.group(1) or "'", word)))
+    return tokens
+
+
+def matching(snapshot: Snapshot, query: str) -> np.ndarray | None:
+    """The positions of the entries a search finds (``query`` as websearch_to_tsquery
+    writes it): the bits of the query if it is a counted search, else its words' bits
+    joined by its operators (& | !), or None if it has a phrase or a word not counted.
+    """
+    if query in snapshot.terms:
+        return _term_bits(snapshot.terms[query])
+    tokens = _tokens(query)
+    if not tokens:
+        return None
+    at = 0
+
+    def peek() -> tuple[str, str] | None:
+        return tokens[at] if at < len(tokens) else None
+
+    def take() -> tuple[str, str]:
+        nonlocal at
+        at += 1
+        return tokens[at - 1]
+
+    # Precedence as PostgreSQL's: ! binds tightest, then &, then |.
+    def either() -> np.ndarray | None:
+        bits = both()
+        while bits is not None and peek() == ("op", "|"):
+            take()
+            more = both()
+            bits = None if more is None else bits | more
+        return bits
+
+    def both() -> np.ndarray | None:
+        bits = one()
+        while bits is not None and peek() == ("op", "&"):
+            take()
+            more = one()
+            bits = None if more is None else bits & more
+        return bits
+
+    def one() -> np.ndarray | None:
+        token = take() if peek() else None
+        if token == ("op", "!"):
+            bits = one()
+            return None if bits is None else snapshot.everything & ~bits
+        if token == ("op", "("):
+            bits = either()
+            return bits if peek() and take() == ("op", ")") else None
+        if token and token[0] == "word" and token[1] in snapshot.terms:
+            return _term_bits(snapshot.terms[token[1]])
+        return None
+
+    bits = either()
+    return bits if at == len(tokens) else None
+
+
 def counts(
     snapshot_id: int,
-    term_bitmap_id: int | None,
+    query: str | None,
     changed: list[int],
     filters: dict[str, list | tuple],
 ) -> tuple[int, dict[str, Counter]] | None:
     """The total and the facet counts of the snapshot's entries unchanged since, that
-    match the term (all of them without one) and the filters; None if the snapshot or
-    the term's bits are gone (a new snapshot was taken meanwhile).
+    match the search (``query`` as websearch_to_tsquery writes it; every entry without
+    one) and the filters; None if the search is not made of counted terms (see
+    ``matching``), or if the snapshot is gone (a new one was taken meanwhile).
 
     ``filters`` maps a facet to the values chosen (``year``: the first and last dates);
     each facet's counts ignore its own filter.
     """
     try:
         snapshot = _snapshot(snapshot_id)
-        matches = snapshot.everything if term_bitmap_id is None else _term_bits(term_bitmap_id)
+        matches = snapshot.everything if query is None else matching(snapshot, query)
     except (FacetSnapshot.DoesNotExist, FacetBitmap.DoesNotExist):
+        return None
+    if matches is None:
         return None
     matches = snapshot.without(matches, changed)
     chosen = {
@@ -160,6 +239,8 @@ def _snapshot(snapshot_id: int) -> Snapshot:
         values[facet].append(int(key) if is_id else key)
         rows[facet].append(np.frombuffer(bits, dtype="<u8"))
     words = -(-size // 64)
+    # The terms' bits are read as searches need them (see _term_bits).
+    terms = FacetBitmap.objects.filter(snapshot_id=snapshot_id, kind=FacetBitmap.Kind.TERM)
     return _numbered(
         np.frombuffer(ids, dtype="<i8"),
         np.frombuffer(days, dtype="<i8"),
@@ -167,10 +248,11 @@ def _snapshot(snapshot_id: int) -> Snapshot:
             facet: (values[facet], np.array(rows[facet], dtype="<u8").reshape(-1, words))
             for facet in values
         },
+        terms=dict(terms.values_list("key", "pk")),
     )
 
 
-def _numbered(ids: np.ndarray, days: np.ndarray, facets: dict) -> Snapshot:
+def _numbered(ids: np.ndarray, days: np.ndarray, facets: dict, terms: dict[str, int]) -> Snapshot:
     """A snapshot of the disclosures ``ids``, in the order of their positions."""
     by_id = np.argsort(ids, kind="stable")
     return Snapshot(
@@ -179,6 +261,7 @@ def _numbered(ids: np.ndarray, days: np.ndarray, facets: dict) -> Snapshot:
         ids_in_order=ids[by_id],
         positions_in_order=by_id,
         facets=facets,
+        terms=terms,
     )
 
 
@@ -241,7 +324,7 @@ def take_snapshot() -> FacetSnapshot | None:
             """
         )
         ids, days = (np.array(values, dtype="<i8") for values in cursor.fetchone())
-        numbered = _numbered(ids, days, facets={})
+        numbered = _numbered(ids, days, facets={}, terms={})
         size = numbered.size
         snapshot = FacetSnapshot.objects.create(
             taken_at=timezone.now(), size=size, ids=ids.tobytes(), days=days.tobytes()

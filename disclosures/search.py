@@ -184,9 +184,10 @@ def facet_counts(filterset: DisclosureFilter, keyword_limit: int = 25) -> Facets
     current query and filters.
 
     The whole log, or a search of one common word or of a counted search of several
-    words, with no filter, reads the counts kept for it (see ``CountedTerm``); with
-    filters, it counts the bitmaps of the last snapshot (see ``bitmaps``). Anything
-    else is counted over its matches. A search of several words, with no filter, that
+    words, with no filter, reads the counts kept for it (see ``CountedTerm``). With
+    filters, and a search of counted words joined by AND, OR and NOT (police -drones),
+    count the bitmaps of the last snapshot (see ``bitmaps``). Anything else is counted
+    over its matches. A search of several words, with no filter, that
     finds too many entries to count fast is recorded (see ``BroadSearch``) so that the
     next recount keeps counts for it. Five queries at most, whatever the size of the log.
     """
@@ -350,17 +351,16 @@ def _kept_counts(filterset: DisclosureFilter) -> tuple[int, dict[str, Counter]] 
     return counts["outcome"].total(), counts
 
 
-# The snapshot to count from, the bitmap of the search's term if it has one, and the
-# entries changed since (one more than MAX_CHANGES at most: enough to know there are too
-# many).
+# The snapshot to count from, the search as the search index reads it (NULL without
+# one; '' for stop words alone), and the entries changed since (one more than
+# MAX_CHANGES at most: enough to know there are too many).
 _SNAPSHOT_SQL = f"""
     WITH {_QUERY}
     SELECT s.id,
-           (SELECT b.id FROM disclosures_facetbitmap AS b, query
-             WHERE b.snapshot_id = s.id AND b.kind = 't' AND b.key = {_TERM_OF_QUERY}),
+           CASE WHEN %(text)s::text IS NOT NULL THEN query.q::text END,
            ARRAY(SELECT DISTINCT disclosure_id FROM disclosures_snapshotchange
                   ORDER BY 1 LIMIT %(changes)s)
-      FROM disclosures_facetsnapshot AS s
+      FROM disclosures_facetsnapshot AS s, query
      ORDER BY s.id DESC
      LIMIT 1
 """  # noqa: S608 -- only fixed SQL is put in; every value is a parameter
@@ -370,13 +370,13 @@ MAX_CHANGES = 2_000
 
 
 def _bitmap_counts(filterset: DisclosureFilter) -> tuple[int, dict[str, Counter]] | None:
-    """The total and the facet counts of a filtered search of a counted term, or of the
+    """The total and the facet counts of a search made of counted terms, or of the
     filtered log, from the bitmaps of the last snapshot (see ``bitmaps``) and a count
     over the entries changed since; None for anything else, or when no snapshot serves.
     """
-    if _may_keep_counts(filterset) or not _is_public_log(filterset.queryset):
-        return None  # no filter (kept counts serve, or nothing), or not the public log
     text = filterset.query_text
+    if not _is_public_log(filterset.queryset) or (not text and _may_keep_counts(filterset)):
+        return None  # not the public log, or the whole of it (kept counts serve)
     with connection.cursor() as cursor:
         cursor.execute(
             _SNAPSHOT_SQL,
@@ -385,9 +385,9 @@ def _bitmap_counts(filterset: DisclosureFilter) -> tuple[int, dict[str, Counter]
         row = cursor.fetchone()
     if row is None:
         return None
-    snapshot_id, term_bitmap_id, changed = row
-    if (text and term_bitmap_id is None) or len(changed) > MAX_CHANGES:
-        return None
+    snapshot_id, query, changed = row
+    if query == "" or len(changed) > MAX_CHANGES:
+        return None  # stop words alone find nothing, fast; or too many changes
     filters: dict[str, list | tuple] = {}
     if outcomes := filterset.cleaned("outcome"):
         filters["outcome"] = outcomes
@@ -397,7 +397,7 @@ def _bitmap_counts(filterset: DisclosureFilter) -> tuple[int, dict[str, Counter]
     dates = (filterset.cleaned("date_from"), filterset.cleaned("date_to"))
     if dates != (None, None):
         filters["year"] = dates
-    counted = bitmaps.counts(snapshot_id, term_bitmap_id, changed, filters)
+    counted = bitmaps.counts(snapshot_id, query, changed, filters)
     if counted is None:
         return None
     total, counts = counted

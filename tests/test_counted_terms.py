@@ -7,6 +7,7 @@ whatever changed since the last recount."""
 import datetime
 import io
 
+import numpy as np
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
@@ -14,7 +15,7 @@ from django.http import QueryDict
 from django.urls import reverse
 from django.utils import timezone
 
-from disclosures import search
+from disclosures import bitmaps, search
 from disclosures.filters import DisclosureFilter
 from disclosures.models import (
     BroadSearch,
@@ -55,8 +56,9 @@ def recount(min_documents: int = 2) -> None:
 # Searches of several words, each in two published entries of the log (the scheduled
 # one included): a phrase, and a word without another.
 BROAD = ('q="police drones"', "q=police+-drones")
-# Filtered searches of counted terms, and the filtered log: counted from bitmaps.
-FILTERED = (
+# Counted from bitmaps: filtered searches of counted terms, the filtered log, and
+# searches of counted words joined by AND, OR and NOT.
+FROM_BITMAPS = (
     "q=police&outcome=refused",
     "q=police&outcome=granted-in-full&outcome=refused",
     "q=drones&exemption=s40-2&exemption=s24-1",
@@ -68,6 +70,11 @@ FILTERED = (
     "outcome=refused&exemption=s31-1-a&date_from=2024-01-01",
     "keyword=drones",
     "outcome=refused&date_from=2030-01-01",  # no entry that late
+    "q=police+drones",
+    "q=police+OR+drones&outcome=refused",
+    "q=-drones",
+    "q=%22police%22+-%28drones+OR+police%29",
+    "q=drones+police+OR+-drones+-police",
 )
 
 
@@ -280,7 +287,7 @@ def test_kept_counts_follow_every_change(log, change):
     for query in ("q=police", "q=drones", "", *BROAD):
         assert kept(query) is not None
         assert kept(query) == over_matches(query), query
-    for query in FILTERED:
+    for query in FROM_BITMAPS:
         # (or the kept counts, when a change leaves a chosen keyword on no public entry:
         # it is no longer a filter to choose)
         counted = from_bitmaps(query) or kept(query)
@@ -303,7 +310,7 @@ def test_every_change_in_turn_then_a_recount(log):
         change()
         for query in ("q=police", "", *BROAD):
             assert kept(query) == over_matches(query), (change.__name__, query)
-        for query in FILTERED:
+        for query in FROM_BITMAPS:
             counted = from_bitmaps(query) or kept(query)
             assert counted == over_matches(query), (change.__name__, query)
     ledger_rows = TermCount.objects.count()
@@ -315,7 +322,7 @@ def test_every_change_in_turn_then_a_recount(log):
     assert [kept(query) for query in still_common] == before
     # A new snapshot, the scheduled entry in it (it came due): nothing changed since.
     assert not SnapshotChange.objects.exists()
-    for query in FILTERED:
+    for query in FROM_BITMAPS:
         if BROAD[1] not in query:  # no longer counted (below)
             assert from_bitmaps(query) == over_matches(query), query
     # "police -drones" now finds one entry, fewer than the recount asks for.
@@ -489,7 +496,7 @@ def test_filtered_counts_come_from_the_bitmaps_of_the_snapshot(log):
     # Each facet ignores its own filter: every outcome of "police" is counted.
     assert counts["outcome"] == {"granted-in-full": 2, "refused": 1, "granted-in-part": 1}
     assert counts["year"] == {"2023": 1, "2024": 2}
-    for query in FILTERED:
+    for query in FROM_BITMAPS:
         assert from_bitmaps(query) == over_matches(query), query
 
 
@@ -497,10 +504,10 @@ def test_filtered_counts_come_from_the_bitmaps_of_the_snapshot(log):
     "query",
     [
         "q=helicopter&outcome=refused",  # not a counted term
-        "q=police+drones&outcome=refused",  # several words, never counted
+        "q=police+helicopter",  # a word not counted
+        "q=%22police+station%22&outcome=refused",  # a phrase, never counted
         "q=the&outcome=refused",  # a stop word: no term at all
-        "q=police",  # no filter: the kept counts serve
-        "",
+        "",  # the whole log: the kept counts serve
     ],
 )
 def test_searches_without_bitmaps_are_counted_otherwise(log, query):
@@ -602,3 +609,46 @@ def test_odd_filters_over_the_bitmaps_get_a_normal_page(client, log, params):
     response = client.get(LIST, params)
     assert response.status_code in (200, 400)
     assert "facets" in response.context
+
+
+def positions_found(snapshot: bitmaps.Snapshot, query: str) -> np.ndarray:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT array_agg(id) FROM disclosures_disclosure WHERE search_vector @@ %s::tsquery",
+            [query],
+        )
+        return bitmaps.pack(snapshot.positions_of(cursor.fetchone()[0]), snapshot.size)
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "( 'polic' | 'drone' ) & !'drone'",
+        "!( 'polic' & 'drone' )",
+        "'polic' & ( !'drone' | 'polic' )",
+        "!!'drone'",
+        "'polic' <-> 'drone'",  # a counted search: its own bits
+    ],
+)
+def test_a_search_joins_its_words_bits_as_postgresql_reads_it(log, query):
+    snapshot = bitmaps._snapshot(FacetSnapshot.objects.get().pk)
+    assert (bitmaps.matching(snapshot, query) == positions_found(snapshot, query)).all()
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "'drone' <-> 'polic'",  # a phrase never counted
+        "'polic':*",
+        "'polic':A",
+        "'helicopt' | 'polic'",  # a word not counted
+        "'polic' &",
+        "( 'polic'",
+        "'polic' )",
+        "'it''s' | 'polic'",
+        "",
+    ],
+)
+def test_a_search_not_made_of_counted_words_has_no_bits(log, query):
+    snapshot = bitmaps._snapshot(FacetSnapshot.objects.get().pk)
+    assert bitmaps.matching(snapshot, query) is None

@@ -20,7 +20,7 @@ import datetime
 import re
 from collections import Counter
 from dataclasses import dataclass
-from functools import lru_cache, reduce
+from functools import cached_property, lru_cache, reduce
 
 import numpy as np
 from django.db import connection, transaction
@@ -39,9 +39,9 @@ FACETS = {
 }
 
 
-def pack(positions: np.ndarray, size: int) -> np.ndarray:
-    """The bitmap of ``size`` positions with the bits at ``positions`` set: bit p is bit
-    p % 64 of 64-bit word p // 64."""
+def pack(positions: np.ndarray | slice, size: int) -> np.ndarray:
+    """The bitmap of ``size`` positions with the bits at ``positions`` (an array of them,
+    or a range as a slice) set: bit p is bit p % 64 of 64-bit word p // 64."""
     bools = np.zeros(-(-size // 64) * 64, dtype=bool)
     bools[positions] = True
     return np.packbits(bools, bitorder="little").view("<u8")
@@ -63,9 +63,9 @@ class Snapshot:
     facets: dict[str, tuple[list, np.ndarray]]
     terms: dict[str, int]  # each counted term's bitmap id
 
-    @property
+    @cached_property
     def everything(self) -> np.ndarray:
-        return pack(np.arange(self.size), self.size)
+        return pack(slice(0, self.size), self.size)
 
     def positions_of(self, ids: list[int] | None) -> np.ndarray:
         """The positions of these disclosures; ids not numbered are left out."""
@@ -85,7 +85,7 @@ class Snapshot:
         hi = self.size
         if last is not None:
             hi = np.searchsorted(self.days, (last - EPOCH).days, "right")
-        return pack(np.arange(lo, hi), self.size)
+        return pack(slice(lo, hi), self.size)
 
     def any_of(self, facet: str, values: list) -> np.ndarray:
         """The positions holding any of these values of ``facet``."""

@@ -184,12 +184,13 @@ def facet_counts(filterset: DisclosureFilter, keyword_limit: int = 25) -> Facets
     current query and filters.
 
     The whole log, or a search of one common word or of a counted search of several
-    words, with no filter, reads the counts kept for it (see ``CountedTerm``). With
-    filters, and a search of counted words joined by AND, OR and NOT (police -drones),
-    count the bitmaps of the last snapshot (see ``bitmaps``). Anything else is counted
-    over its matches. A search of several words, with no filter, that
-    finds too many entries to count fast is recorded (see ``BroadSearch``) so that the
-    next recount keeps counts for it. Five queries at most, whatever the size of the log.
+    words, with no filter, reads the counts kept for it (see ``CountedTerm``). The same
+    with filters, and a search of counted words joined by AND, OR and NOT (police
+    -drones), count the bitmaps of the last snapshot (see ``bitmaps``). Anything else is
+    counted over its matches; if that is a search of several words, with no filter, that
+    finds too many entries to count fast, it is recorded (see ``BroadSearch``) so that
+    the next recount keeps counts for it. Five queries at most, whatever the size of the
+    log.
     """
     kept = _kept_counts(filterset) or _bitmap_counts(filterset)
     if kept is not None:
@@ -277,29 +278,27 @@ def _counted_over_matches(
     return total, {facet: +counter for facet, counter in counts.items()}  # without zeros
 
 
+# The search, as the search index reads it, for the queries below.
+_QUERY = """
+    query AS (
+        SELECT websearch_to_tsquery(%(config)s::regconfig, coalesce(%(text)s::text, '')) AS q)
+"""
 # Whether the search is one counted term (no search: the term ''), then that term's kept
 # counts, less the entries published with a time still to come (counted, since nothing
 # changes in the table when their time comes, but not yet public). Each row: facet,
 # value, count. "Still to come" as the public queryset has it: after the statement's
 # time, not the transaction's (now()), which is earlier inside a longer transaction.
-# The counted term a search is (see CountedTerm): its one word, or the search as
-# websearch_to_tsquery writes it. Only stop words (no node) are no term: they find
-# nothing, and count nothing.
-_TERM_OF_QUERY = """
-    CASE WHEN numnode(query.q) = 1 THEN (tsvector_to_array(query.q::text::tsvector))[1]
-         WHEN numnode(query.q) > 1 THEN query.q::text END
-"""
-_QUERY = """
-    query AS (
-        SELECT websearch_to_tsquery(%(config)s::regconfig, coalesce(%(text)s::text, '')) AS q)
-"""
 _KEPT_COUNTS_SQL = f"""
     WITH {_QUERY},
          term AS (
             SELECT t.lexeme
               FROM disclosures_countedterm AS t, query
              WHERE (t.lexeme, t.is_search) = (
-                    CASE WHEN %(text)s::text IS NULL THEN '' ELSE {_TERM_OF_QUERY} END,
+                    CASE WHEN %(text)s::text IS NULL THEN ''
+                         WHEN numnode(query.q) = 1
+                         THEN (tsvector_to_array(query.q::text::tsvector))[1]
+                         -- Only stop words (no node) find nothing, and count nothing.
+                         WHEN numnode(query.q) > 1 THEN query.q::text END,
                     %(text)s::text IS NOT NULL AND numnode(query.q) > 1))
     SELECT 'counted', NULL, count(*) FROM term
     UNION ALL

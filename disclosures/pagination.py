@@ -1,21 +1,9 @@
 from __future__ import annotations
 
-from django.core.paginator import Page, Paginator
+from django.core.paginator import InvalidPage, Page, Paginator
 from django.db.models import QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
-
-
-def rows_to_read(count: int, per_page: int, number: str | None) -> int:
-    """How many rows reading page ``number`` of ``count`` goes through, from the nearer
-    end, as ``SafePaginator.page`` reads it (a page that is no page: the first's)."""
-    try:
-        wanted = int(number or 1)
-    except ValueError:
-        wanted = 1
-    if not 1 <= wanted <= max(1, -(-count // per_page)):
-        wanted = 1
-    return max(per_page, min(wanted * per_page, count - (wanted - 1) * per_page))
 
 
 class SafePaginator(Paginator):
@@ -31,10 +19,7 @@ class SafePaginator(Paginator):
         reverse order: the last page of a million rows skips nothing, and no page skips
         more than half of the rows."""
         number = self.validate_number(number)
-        bottom = (number - 1) * self.per_page
-        top = bottom + self.per_page
-        if top + self.orphans >= self.count:
-            top = self.count
+        bottom, top = self._bounds(number)
         rows = self.object_list
         if not isinstance(rows, QuerySet):
             return self._get_page(rows[bottom:top], number, self)
@@ -47,6 +32,24 @@ class SafePaginator(Paginator):
             ids = list(rows[bottom:top].values_list("pk", flat=True))
         found = {row.pk: row for row in rows.order_by().filter(pk__in=ids)}
         return self._get_page([found[pk] for pk in ids if pk in found], number, self)
+
+    def _bounds(self, number: int) -> tuple[int, int]:
+        """The first row of page ``number`` and the row after its last."""
+        bottom = (number - 1) * self.per_page
+        top = bottom + self.per_page
+        if top + self.orphans >= self.count:
+            top = self.count
+        return bottom, top
+
+    def rows_to_read(self, number: str | None) -> int:
+        """How many rows reading page ``number`` goes through, from the nearer end, as
+        ``page`` reads it (a page that is no page: the first's)."""
+        try:
+            wanted = self.validate_number(number or 1)
+        except InvalidPage:
+            wanted = 1
+        bottom, top = self._bounds(wanted)
+        return max(self.per_page, min(top, self.count - bottom))
 
     def page_or_404(self, number: str | None) -> Page:
         """The page asked for in the URL; a page that is not a whole number from 1 to the

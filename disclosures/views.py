@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from contextlib import nullcontext
+from contextlib import AbstractContextManager, nullcontext
 
 from django.conf import settings
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
@@ -17,7 +17,7 @@ from django_filters.views import FilterView
 from disclosures import freshness, search, statistics, theme
 from disclosures.filters import DisclosureFilter
 from disclosures.models import Disclosure, Document, Exemption, Keyword
-from disclosures.pagination import SafePaginator, rows_to_read
+from disclosures.pagination import SafePaginator
 
 
 class HomeView(TemplateView):
@@ -46,8 +46,14 @@ class PublicDisclosureListMixin:
         paginator = self.get_paginator(queryset, page_size)
         if count is not None:
             paginator.count = count
-        page = paginator.page_or_404(self.request.GET.get(self.page_kwarg))
+        number = self.request.GET.get(self.page_kwarg)
+        with self.reading_page(paginator, number):
+            page = paginator.page_or_404(number)
         return paginator, page, page.object_list, page.has_other_pages()
+
+    def reading_page(self, paginator: SafePaginator, number: str | None) -> AbstractContextManager:
+        """The settings page ``number``'s rows are read under: none here."""
+        return nullcontext()
 
     def get_context_data(self, **kwargs) -> dict:
         context = super().get_context_data(**kwargs)
@@ -94,16 +100,17 @@ class DisclosureListView(PublicDisclosureListMixin, FilterView):
         )
         if self.too_many_to_rank:
             queryset = queryset.order_by("-response_date", "-id")
+        return super().paginate_queryset(queryset, page_size, count=self.facets.total)
+
+    def reading_page(self, paginator: SafePaginator, number: str | None) -> AbstractContextManager:
+        """A page of a search in date order walks the date index, if that reads few rows
+        (see ``search.walking_the_date_index``)."""
         in_date_order = (
             self.too_many_to_rank or self.filterset.current_sort != DisclosureFilter.Sort.RELEVANCE
         )
-        total = self.facets.total
-        reading = nullcontext()
-        if in_date_order and self.filterset.query_text:
-            rows = rows_to_read(total, page_size, self.request.GET.get(self.page_kwarg))
-            reading = search.walking_the_date_index(total, rows)
-        with reading:
-            return super().paginate_queryset(queryset, page_size, count=total)
+        if not (in_date_order and self.filterset.query_text):
+            return super().reading_page(paginator, number)
+        return search.walking_the_date_index(paginator.count, paginator.rows_to_read(number))
 
     def get_context_data(self, **kwargs) -> dict:
         context = super().get_context_data(**kwargs)

@@ -440,6 +440,6 @@ def test_a_walked_page_holds_the_same_rows(
     ],
 )
 def test_rows_to_read_for_a_page_from_the_nearer_end(number, rows):
-    from disclosures.pagination import rows_to_read
+    from disclosures.pagination import SafePaginator
 
-    assert rows_to_read(1_000, 20, number) == rows
+    assert SafePaginator(range(1_000), 20).rows_to_read(number) == rows

@@ -1,8 +1,10 @@
 import datetime
+import random
+import string
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError
+from django.db import IntegrityError, connection
 from django.urls import resolve
 from django.utils import timezone
 
@@ -174,6 +176,29 @@ def test_search_vector_weighs_title_above_request_above_narrative():
     assert "'taser':1A" in vector
     assert "'baton':2B" in vector
     assert "'handcuff':5C" in vector
+
+
+def test_a_long_entry_keeps_its_search_vector_in_its_row_and_moves_its_texts_out():
+    # Every search reads its matches' vectors, and only the shown entries' texts. Words
+    # of random letters, which barely compress: the vector, the largest value, is what
+    # PostgreSQL would move out of the row by default.
+    rng = random.Random(1)
+    words = ["".join(rng.choices(string.ascii_lowercase, k=6)) for _ in range(130)]
+    disclosure = DisclosureFactory(
+        request_text=" ".join(words), response_narrative=" ".join(reversed(words))
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            SELECT pg_column_toast_chunk_id(search_vector) IS NULL,
+                   pg_column_toast_chunk_id(request_text) IS NULL
+                     AND pg_column_toast_chunk_id(response_narrative) IS NULL,
+                   pg_column_size(search_vector) > pg_column_size(request_text)
+              FROM disclosures_disclosure WHERE id = %s
+            """,
+            [disclosure.pk],
+        )
+        assert cursor.fetchone() == (True, False, True)
 
 
 def test_seeded_exemptions_cover_foia_sections_21_to_44_and_the_eir():

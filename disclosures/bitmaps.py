@@ -17,8 +17,10 @@ the counts stay exact.
 from __future__ import annotations
 
 import datetime
+import itertools
 import re
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cached_property, lru_cache, reduce
 
@@ -61,7 +63,9 @@ class Snapshot:
     ids_in_order: np.ndarray  # the disclosures' ids, ascending
     positions_in_order: np.ndarray  # and their positions
     facets: dict[str, tuple[list, np.ndarray]]
-    terms: dict[str, int]  # each counted term's bitmap id
+    # The bitmap id of each counted term, and of each common phrase of two counted words,
+    # by the query that finds it, as PostgreSQL writes it ('polic', 'use' <2> 'forc').
+    terms: dict[str, int]
 
     @cached_property
     def everything(self) -> np.ndarray:
@@ -113,9 +117,9 @@ class Snapshot:
 
 
 # A tsquery as PostgreSQL writes it: quoted lexemes ('' and \\ escaped inside), the
-# operators & | ! and parentheses. Anything else (a phrase's <->, a weight, a prefix)
-# is not made of whole entries' words.
-_TOKEN = re.compile(r"\s*(?:'((?:[^'\\]|''|\\.)*)'|([&|!()])|(\S))")
+# operators & | ! <-> <N> and parentheses. Anything else (a weight, a prefix) is not
+# made of whole entries' words.
+_TOKEN = re.compile(r"\s*(?:'((?:[^'\\]|''|\\.)*)'|([&|!()]|<(?:-|\d+)>)|(\S))")
 _ESCAPED = re.compile(r"''|\\(.)")
 
 
@@ -135,8 +139,9 @@ def _tokens(query: str) -> list[tuple[str, str]] | None:
 
 def matching(snapshot: Snapshot, query: str) -> np.ndarray | None:
     """The positions of the entries a search finds (``query`` as websearch_to_tsquery
-    writes it): the bits of the query if it is a counted search, else its words' bits
-    joined by its operators (& | !), or None if it has a phrase or a word not counted.
+    writes it): the bits of the query if it is a counted search, else its words' and
+    two-word phrases' bits joined by its operators (& | !), or None if it has a word, or
+    a phrase, not counted (a longer phrase is never counted, unless searched as such).
     """
     if query in snapshot.terms:
         return _term_bits(snapshot.terms[query])
@@ -153,7 +158,7 @@ def matching(snapshot: Snapshot, query: str) -> np.ndarray | None:
         at += 1
         return tokens[at - 1]
 
-    # Precedence as PostgreSQL's: ! binds tightest, then &, then |.
+    # Precedence as PostgreSQL's: ! binds tightest, then <->, then &, then |.
     def either() -> np.ndarray | None:
         bits = both()
         while bits is not None and peek() == ("op", "|"):
@@ -163,12 +168,27 @@ def matching(snapshot: Snapshot, query: str) -> np.ndarray | None:
         return bits
 
     def both() -> np.ndarray | None:
-        bits = one()
+        bits = phrase()
         while bits is not None and peek() == ("op", "&"):
             take()
-            more = one()
+            more = phrase()
             bits = None if more is None else bits & more
         return bits
+
+    def is_distance(token: tuple[str, str] | None) -> bool:
+        return token is not None and token[0] == "op" and token[1].startswith("<")
+
+    def phrase() -> np.ndarray | None:
+        # <-> and <N> bind tighter than &, looser than !; only phrases of two plain words
+        # are counted.
+        ahead = tokens[at : at + 3]
+        if len(ahead) == 3 and ahead[0][0] == ahead[2][0] == "word" and is_distance(ahead[1]):
+            (_, first), (_, operator), (_, second) = take(), take(), take()
+            key = _as_phrase(first, second, 1 if operator == "<->" else int(operator[1:-1]))
+            bits = _term_bits(snapshot.terms[key]) if key in snapshot.terms else None
+        else:
+            bits = one()
+        return None if is_distance(peek()) else bits
 
     def one() -> np.ndarray | None:
         token = take() if peek() else None
@@ -240,7 +260,9 @@ def _snapshot(snapshot_id: int) -> Snapshot:
         rows[facet].append(np.frombuffer(bits, dtype="<u8"))
     words = -(-size // 64)
     # The terms' bits are read as searches need them (see _term_bits).
-    terms = FacetBitmap.objects.filter(snapshot_id=snapshot_id, kind=FacetBitmap.Kind.TERM)
+    terms = FacetBitmap.objects.filter(
+        snapshot_id=snapshot_id, kind__in=[FacetBitmap.Kind.TERM, FacetBitmap.Kind.PHRASE]
+    )
     return _numbered(
         np.frombuffer(ids, dtype="<i8"),
         np.frombuffer(days, dtype="<i8"),
@@ -277,9 +299,121 @@ def _as_tsquery(lexeme: str) -> str:
     return "'" + lexeme.replace("\\", "\\\\").replace("'", "''") + "'"
 
 
-def take_snapshot() -> FacetSnapshot | None:
-    """Number the public log afresh and keep the bitmaps of its facet values and of each
-    counted term; None, and no snapshot, when no term is counted (a small log).
+def _as_phrase(first: str, second: str, distance: int) -> str:
+    """A query of two lexemes ``distance`` positions apart, as PostgreSQL writes it."""
+    operator = "<->" if distance == 1 else f"<{distance}>"
+    return f"{_as_tsquery(first)} {operator} {_as_tsquery(second)}"
+
+
+# Two-word phrases are kept with their words up to this many positions apart: stop words
+# leave gaps ("use of force" is 'use' <2> 'forc', "use of the force" 'use' <3> 'forc').
+PHRASE_DISTANCES = (1, 2, 3)
+# Entries whose phrases are read at a time: about 100 counted words' positions each.
+_PHRASE_BATCH = 100_000
+# Each value read: the entry's position, its word's position in the entry, and the
+# word's number; a position in the entry is at most 16383, so adding a distance never
+# carries into the entry's position.
+_WORD_BITS, _AT_BITS = 18, 15  # and 30 for the entry's position
+
+
+def _phrases(
+    cursor, words: list[str], size: int, min_documents: int
+) -> Iterator[tuple[str, np.ndarray]]:
+    """Each phrase of two of ``words`` (counted words) that the numbered entries of a
+    snapshot being taken (``snapshot_position``) hold in at least ``min_documents`` of
+    them, as PostgreSQL writes it, and the positions of those entries.
+
+    Read from the entries' stored word positions, as PostgreSQL checks a phrase itself:
+    'use' <2> 'forc' holds where 'forc' is two positions after 'use'.
+    """
+    entry_bits = max(size, 1).bit_length()
+    codes = len(words) ** 2 * len(PHRASE_DISTANCES)
+    if not words or len(words) >= 1 << _WORD_BITS or codes << entry_bits >= 1 << 63:
+        return  # none, or far more words than any log has: no room for their numbers
+    cursor.execute(
+        """
+        CREATE TEMPORARY TABLE snapshot_word AS
+        SELECT lexeme, (n - 1)::int AS n FROM unnest(%s::text[]) WITH ORDINALITY AS w(lexeme, n)
+        """,
+        [words],
+    )
+    cursor.execute("ANALYZE snapshot_word")
+    cursor.execute("CREATE INDEX ON snapshot_position (position)")
+    # Each batch's distinct (phrase, entry) codes, ascending: 8 bytes for each pair of
+    # counted words near each other in an entry, about 1.3 GB at a million entries.
+    batches = []
+    for first in range(0, size, _PHRASE_BATCH):
+        # One value per row is too slow to read: all of a batch's come as one string.
+        cursor.execute(
+            f"""
+            SELECT coalesce(string_agg(int8send(
+                       (p.position::int8 << {_AT_BITS + _WORD_BITS})
+                       | (at::int8 << {_WORD_BITS}) | w.n), ''), '')
+              FROM snapshot_position AS p JOIN disclosures_disclosure AS d USING (id)
+             CROSS JOIN LATERAL unnest(d.search_vector) AS v
+              JOIN snapshot_word AS w USING (lexeme)
+             CROSS JOIN LATERAL unnest(v.positions) AS at
+             WHERE p.position >= %s AND p.position < %s
+            """,  # noqa: S608 -- only numbers are put in
+            [first, first + _PHRASE_BATCH],
+        )
+        values = np.frombuffer(cursor.fetchone()[0], dtype=">i8").astype(np.int64)
+        batches.append(_pairs_in(values, len(words), entry_bits))
+    # How many entries hold each phrase, over all batches.
+    codes, counts = zip(*(_runs(found >> entry_bits) for found in batches), strict=True)
+    codes, counts = _runs(np.concatenate(codes), np.concatenate(counts))
+    for code in codes[counts >= min_documents].tolist():
+        first_and_second, distance = divmod(code, len(PHRASE_DISTANCES))
+        first_word, second_word = divmod(first_and_second, len(words))
+        held = []
+        for found in batches:
+            start, end = np.searchsorted(found, [code << entry_bits, (code + 1) << entry_bits])
+            held.append(found[start:end])
+        yield (
+            _as_phrase(words[first_word], words[second_word], PHRASE_DISTANCES[distance]),
+            np.concatenate(held) & ((1 << entry_bits) - 1),
+        )
+
+
+def _runs(values: np.ndarray, weights: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct values of ``values``, ascending, and how many times each occurs (or
+    the sum of its ``weights``)."""
+    order = np.argsort(values, kind="stable")
+    values = values[order]
+    starts = np.flatnonzero(np.diff(values, prepend=-1))
+    if weights is None:
+        return values[starts], np.diff(np.append(starts, len(values)))
+    return values[starts], np.add.reduceat(weights[order], starts) if len(starts) else weights
+
+
+def _pairs_in(values: np.ndarray, word_count: int, entry_bits: int) -> np.ndarray:
+    """The distinct (phrase, entry) pairs in the values read (see ``_phrases``), each as
+    the phrase's code shifted left by ``entry_bits``, or'ed with the entry's position."""
+    word = values & ((1 << _WORD_BITS) - 1)
+    at = values >> _WORD_BITS  # the entry's position, then the word's
+    order = np.argsort(at, kind="stable")
+    at, word = at[order], word[order]
+    found = []
+    for index, distance in enumerate(PHRASE_DISTANCES):
+        # Every word ``distance`` positions after each: usually one or none, more only
+        # where several words share a position (PostgreSQL keeps none past 16383).
+        lo = np.searchsorted(at, at + distance, "left")
+        hi = np.searchsorted(at, at + distance, "right")
+        many = hi - lo
+        before = np.repeat(np.arange(len(at)), many)
+        after = np.arange(many.sum()) - np.repeat(np.cumsum(many) - many, many)
+        after += np.repeat(lo, many)
+        code = (word[before] * word_count + word[after]) * len(PHRASE_DISTANCES) + index
+        found.append((code << entry_bits) | (at[before] >> _AT_BITS))
+    found = np.sort(np.concatenate(found))
+    return found[np.diff(found, prepend=-1) != 0]
+
+
+def take_snapshot(min_documents: int) -> FacetSnapshot | None:
+    """Number the public log afresh and keep the bitmaps of its facet values, of each
+    counted term, and of each phrase of two counted words found in at least
+    ``min_documents`` entries; None, and no snapshot, when no term is counted (a small
+    log).
 
     Saves go on meanwhile: the snapshot is of the log as it stood when this began, and
     the notes of later changes stay, to be counted over their rows.
@@ -348,21 +482,27 @@ def take_snapshot() -> FacetSnapshot | None:
             (bitmap(kind, key, positions) for kind, key, positions in cursor.fetchall()),
             batch_size=50,
         )
-        written = []
-        for term, is_search in terms:
-            # Every entry the term finds, public or not: only the numbered ones count.
-            cursor.execute(
-                """
-                SELECT array_agg(id) FROM disclosures_disclosure
-                 WHERE search_vector @@ %s::tsquery
-                """,
-                [term if is_search else _as_tsquery(term)],
-            )
-            positions = numbered.positions_of(cursor.fetchone()[0])
-            written.append(bitmap(FacetBitmap.Kind.TERM, term, positions))
-            if len(written) == 50:
-                FacetBitmap.objects.bulk_create(written)
-                written = []
-        FacetBitmap.objects.bulk_create(written)
+
+        def searched() -> Iterator[FacetBitmap]:
+            for term, is_search in terms:
+                # Every entry the term finds, public or not: only the numbered ones count.
+                cursor.execute(
+                    """
+                    SELECT array_agg(id) FROM disclosures_disclosure
+                     WHERE search_vector @@ %s::tsquery
+                    """,
+                    [term if is_search else _as_tsquery(term)],
+                )
+                positions = numbered.positions_of(cursor.fetchone()[0])
+                yield bitmap(FacetBitmap.Kind.TERM, term, positions)
+            words = [term for term, is_search in terms if not is_search]
+            for phrase, positions in _phrases(cursor, words, size, min_documents):
+                yield bitmap(FacetBitmap.Kind.PHRASE, phrase, positions)
+
+        # Fifty at a time: a million entries' bitmap is 120 kB.
+        made = searched()
+        while written := list(itertools.islice(made, 50)):
+            FacetBitmap.objects.bulk_create(written)
+        cursor.execute("DROP TABLE IF EXISTS snapshot_word")
         cursor.execute("DROP TABLE snapshot_position")
     return snapshot

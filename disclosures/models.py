@@ -771,11 +771,13 @@ class FacetBitmap(models.Model):
         EXEMPTION = "e", "exemption"
         KEYWORD = "k", "keyword"
         TERM = "t", "search term"
+        PHRASE = "p", "two-word phrase"
 
     snapshot = models.ForeignKey(FacetSnapshot, on_delete=models.CASCADE, related_name="bitmaps")
     kind = models.CharField(max_length=1, choices=Kind.choices)
-    # The outcome code, the year, the exemption's or keyword's id, or the counted term
-    # (``CountedTerm.lexeme``), as text.
+    # The outcome code, the year, the exemption's or keyword's id, the counted term
+    # (``CountedTerm.lexeme``), or the phrase as PostgreSQL writes it ('use' <2> 'forc'),
+    # as text.
     key = models.TextField()
     bits = models.BinaryField()
 

@@ -406,11 +406,15 @@ def test_the_command_says_what_it_counted(db):
     # polic, drone and the factory's request words, and the whole log.
     assert "and of the whole log" in out.getvalue()
     assert CountedTerm.objects.filter(lexeme="").exists()
-    # Bitmaps of 1 outcome, 1 year and each counted word.
+    # Bitmaps of 1 outcome, 1 year, each counted word and each phrase of two of them in
+    # three entries: "police drones", "please tell", "tell me how"...
     words = CountedTerm.objects.exclude(lexeme="").count()
-    assert f"Took a snapshot of the 3 public disclosures, with {2 + words} bitmaps" in (
-        out.getvalue()
-    )
+    phrases = phrase_bits(FacetSnapshot.objects.get().pk)
+    assert {"'polic' <-> 'drone'", "'pleas' <-> 'tell'", "'tell' <3> 'mani'"} <= phrases
+    assert (
+        f"Took a snapshot of the 3 public disclosures, with {2 + words + len(phrases)} bitmaps "
+        f"({len(phrases)} of two-word phrases)"
+    ) in out.getvalue()
     out = io.StringIO()
     call_command("count_search_terms", "--min-documents", "4", stdout=out)
     assert "the facets of 0 words" in out.getvalue()
@@ -661,3 +665,122 @@ def test_a_search_joins_its_words_bits_as_postgresql_reads_it(log, query):
 def test_a_search_not_made_of_counted_words_has_no_bits(log, query):
     snapshot = bitmaps._snapshot(FacetSnapshot.objects.get().pk)
     assert bitmaps.matching(snapshot, query) is None
+
+
+@pytest.fixture
+def phrases(db):
+    """Entries holding "use of force", and its words apart or the other way round; every
+    entry's request (the factory's) says "the force". Counted at two entries."""
+    for title in [
+        "Use of force by officers",
+        "Use of force in custody",
+        "Police use of the force helicopter",  # 'use' <3> 'forc'
+        "Police use of the force dogs",
+        "Force use in police custody",  # reversed
+        "Force used in police custody",  # a stemmed word: 'forc' <-> 'use' again
+    ]:
+        DisclosureFactory(title=title)
+    DisclosureFactory(title="Use of force draft", draft=True)
+    DisclosureFactory(title="Use of force withdrawn", withdrawn=True)
+    DisclosureFactory(title="Use of force scheduled", scheduled=True)
+    recount()
+
+
+def phrase_bits(snapshot_id: int) -> set[str]:
+    return set(
+        FacetSnapshot.objects.get(pk=snapshot_id)
+        .bitmaps.filter(kind="p")
+        .values_list("key", flat=True)
+    )
+
+
+def test_phrases_of_two_counted_words_in_enough_entries_get_bits(phrases):
+    keys = phrase_bits(FacetSnapshot.objects.get().pk)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT websearch_to_tsquery('foilog', %s)::text", ['"use of force"'])
+        (use_of_force,) = cursor.fetchone()
+    assert use_of_force == "'use' <2> 'forc'"
+    assert {use_of_force, "'use' <3> 'forc'", "'forc' <-> 'use'", "'polic' <-> 'use'"} <= keys
+    # In one public entry only, or not public at all: no bits.
+    assert "'forc' <-> 'offic'" not in keys
+    assert "'forc' <-> 'draft'" not in keys
+    assert "'forc' <-> 'schedul'" not in keys
+    # Four positions apart is not kept.
+    assert not any(" <4> " in key for key in keys)
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "'use' <2> 'forc'",
+        "'use' <3> 'forc'",
+        "'forc' <-> 'use'",
+        "'use' <3> 'forc' & 'polic'",
+        "'use' <2> 'forc' | 'forc' <-> 'use'",
+        "!( 'use' <2> 'forc' ) & 'custodi'",
+        "'use' <2> 'forc' & !( 'forc' <-> 'use' )",
+    ],
+)
+def test_a_search_of_phrases_joins_their_bits_as_postgresql_reads_it(phrases, query):
+    snapshot = bitmaps._snapshot(FacetSnapshot.objects.get().pk)
+    found = bitmaps.matching(snapshot, query)
+    assert found is not None
+    assert (found == positions_found(snapshot, query)).all()
+    assert bitmaps.bit_count(found) > 0
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "'forc' <-> 'offic'",  # in one entry only
+        "'use' <4> 'forc'",  # too far apart to keep
+        "'use' <2> 'forc' <-> 'custodi'",  # three words
+        "!'use' <-> 'forc'",  # (not "use") then "force": not a phrase of two words
+        "( 'use' & 'polic' ) <-> 'forc'",
+        "'use':A <2> 'forc'",
+    ],
+)
+def test_other_phrases_have_no_bits(phrases, query):
+    snapshot = bitmaps._snapshot(FacetSnapshot.objects.get().pk)
+    assert bitmaps.matching(snapshot, query) is None
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        'q="use of force"',
+        'q="use of force"&date_from=2000-01-01',
+        'q="use of force"+police&outcome=granted-in-full',
+        'q="force use"+OR+"use+of+the+force"',
+        'q=-"use of force"&outcome=refused',
+    ],
+)
+def test_searches_of_phrases_are_counted_from_bitmaps_exactly(phrases, query):
+    assert from_bitmaps(query) == over_matches(query)
+    assert from_bitmaps(query) is not None
+    # And after changes since the snapshot, counted over their rows.
+    Disclosure.objects.filter(title="Use of force draft").update(
+        status=Disclosure.Status.PUBLISHED, published_at=timezone.now()
+    )
+    Disclosure.objects.filter(title="Use of force in custody").update(title="Use of tasers")
+    assert from_bitmaps(query) == over_matches(query)
+
+
+def test_phrase_bits_hold_past_the_last_position_postgresql_keeps(db):
+    """PostgreSQL keeps no word position past 16383: the words after share it, so one
+    word there follows the word before it several times over."""
+    # The title's one word, then the request's: "use" at 16382, the rest at 16383, and
+    # the narrative's words too.
+    request = " ".join(["filler"] * 16380 + ["use", "force", "police", "helicopter"])
+    for _ in range(2):
+        DisclosureFactory(title="Report", request_text=request)
+    recount(min_documents=2)
+    snapshot = bitmaps._snapshot(FacetSnapshot.objects.get().pk)
+    for query in ["'use' <-> 'forc'", "'use' <-> 'polic'", "'use' <-> 'inform'"]:
+        found = bitmaps.matching(snapshot, query)
+        assert found is not None, query
+        assert (found == positions_found(snapshot, query)).all(), query
+        assert bitmaps.bit_count(found) == 2, query
+    # Sharing a position is not following each other.
+    assert bitmaps.matching(snapshot, "'forc' <-> 'polic'") is None
+    assert positions_found(snapshot, "'forc' <-> 'polic'").sum() == 0

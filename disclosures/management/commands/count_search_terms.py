@@ -3,7 +3,7 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 
 from disclosures import bitmaps, search
-from disclosures.models import CountedTerm
+from disclosures.models import CountedTerm, FacetBitmap
 
 # A log smaller than this keeps no counts at all.
 DEFAULT_MIN_DOCUMENTS = search.MIN_DOCUMENTS_TO_KEEP
@@ -18,7 +18,8 @@ class Command(BaseCommand):
         "the counts current as entries change; run this nightly to sum them up again "
         "and to follow the log's vocabulary and its readers' searches; saves to the "
         "log wait meanwhile. Then take a snapshot of the public log, with bitmaps of "
-        "its facets and of those terms, from which filtered searches are counted."
+        "its facets, of those terms and of the phrases of two of those words found as "
+        "often, from which filtered searches and phrases are counted."
     )
 
     def add_arguments(self, parser) -> None:
@@ -35,7 +36,7 @@ class Command(BaseCommand):
         began = time.monotonic()
         search.recount_terms(min_documents)
         counted = time.monotonic()
-        snapshot = bitmaps.take_snapshot()
+        snapshot = bitmaps.take_snapshot(min_documents)
         # The whole log is a term of its own, counted when it is as large.
         whole_log = CountedTerm.objects.filter(lexeme="", is_search=False).exists()
         words = CountedTerm.objects.filter(is_search=False).exclude(lexeme="").count()
@@ -50,9 +51,11 @@ class Command(BaseCommand):
             )
         )
         if snapshot is not None:
+            phrases = snapshot.bitmaps.filter(kind=FacetBitmap.Kind.PHRASE).count()
             self.stdout.write(
                 self.style.SUCCESS(
                     f"Took a snapshot of the {snapshot.size:,} public disclosures, with "
-                    f"{snapshot.bitmaps.count()} bitmaps, in {time.monotonic() - counted:.1f} s."
+                    f"{snapshot.bitmaps.count()} bitmaps ({phrases} of two-word phrases), in "
+                    f"{time.monotonic() - counted:.1f} s."
                 )
             )

@@ -6,6 +6,7 @@ whatever changed since the last recount."""
 
 import datetime
 import io
+from collections import Counter
 
 import numpy as np
 import pytest
@@ -784,3 +785,37 @@ def test_phrase_bits_hold_past_the_last_position_postgresql_keeps(db):
     # Sharing a position is not following each other.
     assert bitmaps.matching(snapshot, "'forc' <-> 'polic'") is None
     assert positions_found(snapshot, "'forc' <-> 'polic'").sum() == 0
+
+
+def test_counts_of_mostly_empty_bitmaps_read_their_set_words_only():
+    """Keywords are each on few entries: their counts read only the words with bits."""
+    rng = np.random.default_rng(1)
+    size = 64 * 100
+    outcome = rng.integers(0, 3, size)  # every entry has one: dense bitmaps
+    keywords = [rng.choice(size, n, replace=False) for n in (1, 5, 40, 90)]
+    facets = {
+        "outcome": (
+            ["a", "b", "c"],
+            np.array([bitmaps.pack(outcome == v, size) for v in range(3)]),
+        ),
+        "keyword": ([10, 11, 12, 13], np.array([bitmaps.pack(k, size) for k in keywords])),
+        "year": (["2024"], bitmaps.pack(slice(0, size), size).reshape(1, -1)),
+        "exemption": ([7], bitmaps.pack(slice(0, size, 2), size).reshape(1, -1)),
+    }
+    days = np.arange(size, dtype="<i8")
+    snapshot = bitmaps._numbered(np.arange(1, size + 1), days, facets=facets, terms={})
+    assert set(snapshot.sparse) == {"keyword"}
+    for chosen in (
+        np.arange(size),
+        rng.choice(size, 700, replace=False),
+        np.arange(1000, 1300),  # a run of dates
+        np.array([], dtype=np.int64),
+    ):
+        bits = bitmaps.pack(chosen, size)
+        found = [len(np.intersect1d(k, chosen)) for k in keywords]
+        assert snapshot.counts_in("keyword", bits) == +Counter(
+            dict(zip([10, 11, 12, 13], found, strict=True))
+        )
+        assert snapshot.counts_in("outcome", bits) == +Counter(
+            {"abc"[v]: int((outcome[chosen] == v).sum()) for v in range(3)}
+        )

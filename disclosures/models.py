@@ -19,7 +19,7 @@ from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models.functions import Lower, Now
+from django.db.models.functions import Lower, Now, Upper
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
@@ -334,6 +334,8 @@ class Disclosure(models.Model):
             # Filtering by exemption or keyword without a search (the arrays' && operator).
             GinIndex(fields=["exemption_ids"], name="disclosure_exemption_ids"),
             GinIndex(fields=["keyword_ids"], name="disclosure_keyword_ids"),
+            # A reference typed in the search box, ignoring case (reference__iexact).
+            models.Index(Upper("reference"), name="disclosure_reference_upper"),
         ]
 
     # Columns the database's triggers maintain from the link tables and documents. A

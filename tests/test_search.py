@@ -3,6 +3,7 @@
 import datetime
 
 import pytest
+from django.db import connection
 from django.urls import reverse
 
 from disclosures import search
@@ -90,6 +91,25 @@ def test_reference_in_the_box_goes_straight_to_it(client, typed):
     response = client.get(LIST, {"q": typed})
     assert response.status_code == 302
     assert response.url in ("/disclosures/16495/", "/disclosures/FOI/23/1234/")
+
+
+def test_a_reference_typed_in_another_case_goes_to_the_newest_that_matches(client):
+    DisclosureFactory(reference="FOI-7", response_date=datetime.date(2023, 1, 1))
+    newer = DisclosureFactory(reference="foi-7", response_date=datetime.date(2024, 1, 1))
+    response = client.get(LIST, {"q": "Foi-7"})
+    assert response.status_code == 302
+    assert response.url == newer.get_absolute_url()
+
+
+def test_a_reference_is_looked_up_in_its_own_index():
+    # Else every search holding a digit ("section 136") tests every entry's reference.
+    lookup = Disclosure.objects.public().filter(reference__iexact="FOI/23/1234").order_by()
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        sql, params = lookup.query.sql_with_params()
+        cursor.execute(f"EXPLAIN {sql}", params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "disclosure_reference_upper" in plan
 
 
 def test_reference_of_a_draft_does_not_jump(client):

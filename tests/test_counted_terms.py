@@ -625,6 +625,10 @@ def test_odd_filters_over_the_bitmaps_get_a_normal_page(client, log, params):
     assert "facets" in response.context
 
 
+def current_snapshot() -> bitmaps.Snapshot:
+    return bitmaps._snapshot(FacetSnapshot.objects.get().pk)
+
+
 def positions_found(snapshot: bitmaps.Snapshot, query: str) -> np.ndarray:
     with connection.cursor() as cursor:
         cursor.execute(
@@ -645,7 +649,7 @@ def positions_found(snapshot: bitmaps.Snapshot, query: str) -> np.ndarray:
     ],
 )
 def test_a_search_joins_its_words_bits_as_postgresql_reads_it(log, query):
-    snapshot = bitmaps._snapshot(FacetSnapshot.objects.get().pk)
+    snapshot = current_snapshot()
     assert (bitmaps.matching(snapshot, query) == positions_found(snapshot, query)).all()
 
 
@@ -664,7 +668,7 @@ def test_a_search_joins_its_words_bits_as_postgresql_reads_it(log, query):
     ],
 )
 def test_a_search_not_made_of_counted_words_has_no_bits(log, query):
-    snapshot = bitmaps._snapshot(FacetSnapshot.objects.get().pk)
+    snapshot = current_snapshot()
     assert bitmaps.matching(snapshot, query) is None
 
 
@@ -723,7 +727,7 @@ def test_phrases_of_two_counted_words_in_enough_entries_get_bits(phrases):
     ],
 )
 def test_a_search_of_phrases_joins_their_bits_as_postgresql_reads_it(phrases, query):
-    snapshot = bitmaps._snapshot(FacetSnapshot.objects.get().pk)
+    snapshot = current_snapshot()
     found = bitmaps.matching(snapshot, query)
     assert found is not None
     assert (found == positions_found(snapshot, query)).all()
@@ -742,7 +746,7 @@ def test_a_search_of_phrases_joins_their_bits_as_postgresql_reads_it(phrases, qu
     ],
 )
 def test_other_phrases_have_no_bits(phrases, query):
-    snapshot = bitmaps._snapshot(FacetSnapshot.objects.get().pk)
+    snapshot = current_snapshot()
     assert bitmaps.matching(snapshot, query) is None
 
 
@@ -776,7 +780,7 @@ def test_phrase_bits_hold_past_the_last_position_postgresql_keeps(db):
     for _ in range(2):
         DisclosureFactory(title="Report", request_text=request)
     recount(min_documents=2)
-    snapshot = bitmaps._snapshot(FacetSnapshot.objects.get().pk)
+    snapshot = current_snapshot()
     for query in ["'use' <-> 'forc'", "'use' <-> 'polic'", "'use' <-> 'inform'"]:
         found = bitmaps.matching(snapshot, query)
         assert found is not None, query

@@ -191,23 +191,29 @@ def facet_counts(filterset: DisclosureFilter, keyword_limit: int = 25) -> Facets
     current query and filters.
 
     The whole log, or a search of one common word or of a counted search of several
-    words, with no filter, reads the counts kept for it (see ``CountedTerm``). The same
-    with filters, and a search of counted words joined by AND, OR and NOT (police
-    -drones), count the bitmaps of the last snapshot (see ``bitmaps``). Anything else is
-    counted over its matches; if that is a search of several words, with no filter, that
-    finds too many entries to count fast, it is recorded (see ``BroadSearch``) so that
-    the next recount keeps counts for it. Five queries at most, whatever the size of the
-    log.
+    words, with no filter, reads the counts kept for it (see ``CountedTerm``). Anything
+    else is counted from the bitmaps of the last snapshot (see ``bitmaps``): those of
+    its counted words and phrases joined by AND, OR and NOT (police -drones), or else
+    its matches' ids. Without a snapshot (a small log), it is counted over its matches.
+    A search of several words, with no filter, that is counted neither way and finds too
+    many entries to count fast is recorded (see ``BroadSearch``) so that the next
+    recount keeps counts for it. Five queries at most, whatever the size of the log.
     """
     kept = _kept_counts(filterset) or _bitmap_counts(filterset)
     if kept is not None:
         total, counts = kept
     else:
         total, counts = _counted_over_matches(filterset)
-        text = filterset.query_text
-        if total >= MIN_DOCUMENTS_TO_KEEP and text and _may_keep_counts(filterset):
-            _record_broad_search(text)
+        _note_if_broad(filterset, total)
     return _facets(filterset, total, counts, keyword_limit)
+
+
+def _note_if_broad(filterset: DisclosureFilter, total: int) -> None:
+    """Record the search for the next recount, if it is one counts could be kept for
+    and it found too many entries (``total``) to count fast."""
+    text = filterset.query_text
+    if total >= MIN_DOCUMENTS_TO_KEEP and text and _may_keep_counts(filterset):
+        _record_broad_search(text)
 
 
 def _counted_over_matches(
@@ -376,9 +382,9 @@ MAX_CHANGES = 2_000
 
 
 def _bitmap_counts(filterset: DisclosureFilter) -> tuple[int, dict[str, Counter]] | None:
-    """The total and the facet counts of a search made of counted terms, or of the
-    filtered log, from the bitmaps of the last snapshot (see ``bitmaps``) and a count
-    over the entries changed since; None for anything else, or when no snapshot serves.
+    """The total and the facet counts of a search, or of the filtered log, from the
+    bitmaps of the last snapshot (see ``bitmaps``) and a count over the entries changed
+    since; None for the whole public log, or when no snapshot serves.
     """
     text = filterset.query_text
     if not _is_public_log(filterset.queryset) or (not text and _may_keep_counts(filterset)):
@@ -403,7 +409,14 @@ def _bitmap_counts(filterset: DisclosureFilter) -> tuple[int, dict[str, Counter]
     dates = (filterset.cleaned("date_from"), filterset.cleaned("date_to"))
     if dates != (None, None):
         filters["year"] = dates
-    counted = bitmaps.counts(snapshot_id, query, changed, filters)
+    searched = False
+
+    def found() -> list[int]:
+        nonlocal searched
+        searched = True
+        return _ids_found(text)
+
+    counted = bitmaps.counts(snapshot_id, query, changed, filters, found)
     if counted is None:
         return None
     total, counts = counted
@@ -411,7 +424,20 @@ def _bitmap_counts(filterset: DisclosureFilter) -> tuple[int, dict[str, Counter]
         more, more_counts = _counted_over_matches(filterset, among=changed)
         total += more
         counts = {facet: counts[facet] + more_counts[facet] for facet in counts}
+    if searched:
+        _note_if_broad(filterset, total)
     return total, counts
+
+
+def _ids_found(text: str) -> list[int]:
+    """The ids of every entry ``text`` finds, public or not, in one query."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT coalesce(array_agg(id), '{}') FROM disclosures_disclosure "
+            "WHERE search_vector @@ websearch_to_tsquery(%s::regconfig, %s::text)",
+            [SEARCH_CONFIG, text],
+        )
+        return cursor.fetchone()[0]
 
 
 def _is_public_log(queryset: QuerySet) -> bool:

@@ -520,6 +520,29 @@ def test_filtered_counts_come_from_the_bitmaps_of_the_snapshot(log):
         "q=helicopter&outcome=refused",  # not a counted term
         "q=police+helicopter",  # a word not counted
         "q=%22police+station%22&outcome=refused",  # a phrase, never counted
+        "q=police+OR+helicopter&date_from=2024-01-01",
+        "q=-helicopter&keyword=drones",
+        "q=%22police+drones+draft%22",  # found in an unpublished entry only
+    ],
+)
+def test_other_searches_are_counted_from_the_ids_they_find(log, query):
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT websearch_to_tsquery('foilog', %s)::text", [filterset(query).query_text]
+        )
+        (tsquery,) = cursor.fetchone()
+    assert bitmaps.matching(current_snapshot(), tsquery) is None  # no bits of its own
+    assert from_bitmaps(query) == over_matches(query)
+    # And after changes since the snapshot, counted over their rows.
+    publish_draft()
+    withdraw()
+    change_outcome_and_date()
+    assert from_bitmaps(query) == over_matches(query)
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
         "q=the&outcome=refused",  # a stop word: no term at all
         "",  # the whole log: the kept counts serve
     ],
@@ -586,14 +609,24 @@ def test_a_snapshot_replaces_the_last(log):
 # done: validators, the chosen exemption checked, the snapshot lookup, the exemptions and
 # keywords shown, page ids, rows, their exemptions and keywords, headlines and the
 # suggestion's two; and one more when entries changed since the snapshot, to count them.
-@pytest.mark.parametrize(("changed", "queries"), [(False, 12), (True, 13)])
+# A search with a word not counted ("helicopter") makes one more, for its matches' ids;
+# without the filter, it checks no exemption but looks for kept counts first.
+@pytest.mark.parametrize(
+    ("params", "queries"),
+    [
+        ({"q": "police", "exemption": "s40-2"}, 12),
+        ({"q": "police -helicopter", "exemption": "s40-2"}, 13),
+        ({"q": "police -helicopter"}, 13),
+    ],
+)
+@pytest.mark.parametrize("changed", [False, True])
 @pytest.mark.parametrize("rows", [3, 30])
 def test_a_filtered_page_counted_from_bitmaps_makes_as_many_queries_whatever_the_rows(
-    client, django_assert_num_queries, settings, changed, queries, rows
+    client, django_assert_num_queries, settings, params, queries, changed, rows
 ):
     settings.FOILOG_PAGE_CACHE_SECONDS = 0
     recounted_police_drones(rows)
-    params = {"q": "police", "exemption": "s40-2"}
+    queries += changed
     client.get(LIST, params)
     if changed:
         Disclosure.objects.filter(pk__in=Disclosure.objects.values("pk")[:2]).update(
@@ -791,8 +824,9 @@ def test_phrase_bits_hold_past_the_last_position_postgresql_keeps(db):
     assert positions_found(snapshot, "'forc' <-> 'polic'").sum() == 0
 
 
-def test_counts_of_mostly_empty_bitmaps_read_their_set_words_only():
-    """Keywords are each on few entries: their counts read only the words with bits."""
+def test_counts_read_whichever_words_are_fewest_and_are_exact():
+    """Keywords are each on few entries: their counts may read only the words with bits.
+    A rare word's few matches: only the words holding them. A range of dates: its run."""
     rng = np.random.default_rng(1)
     size = 64 * 100
     outcome = rng.integers(0, 3, size)  # every entry has one: dense bitmaps
@@ -809,13 +843,18 @@ def test_counts_of_mostly_empty_bitmaps_read_their_set_words_only():
     days = np.arange(size, dtype="<i8")
     snapshot = bitmaps._numbered(np.arange(1, size + 1), days, facets=facets, terms={})
     assert set(snapshot.sparse) == {"keyword"}
+    ways = set()
     for chosen in (
         np.arange(size),
         rng.choice(size, 700, replace=False),
         np.arange(1000, 1300),  # a run of dates
+        np.array([5, 3000, 6399]),  # a rare word's
         np.array([], dtype=np.int64),
     ):
         bits = bitmaps.pack(chosen, size)
+        if len(chosen):
+            words = np.flatnonzero(bits)
+            ways |= {(f, snapshot.way_to_count(f, words)) for f in ("keyword", "outcome")}
         found = [len(np.intersect1d(k, chosen)) for k in keywords]
         assert snapshot.counts_in("keyword", bits) == +Counter(
             dict(zip([10, 11, 12, 13], found, strict=True))
@@ -823,3 +862,10 @@ def test_counts_of_mostly_empty_bitmaps_read_their_set_words_only():
         assert snapshot.counts_in("outcome", bits) == +Counter(
             {"abc"[v]: int((outcome[chosen] == v).sum()) for v in range(3)}
         )
+    assert ways == {
+        ("keyword", "own"),
+        ("keyword", "run"),
+        ("keyword", "gather"),
+        ("outcome", "run"),
+        ("outcome", "gather"),
+    }

@@ -187,6 +187,15 @@ class DisclosureQuerySet(models.QuerySet["Disclosure"]):
         """Fetch exemptions and keywords in two queries, whatever the number of rows."""
         return self.prefetch_related("exemptions", "keywords")
 
+    def for_summaries(self) -> DisclosureQuerySet:
+        """What a list of summaries shows: the rows without their search columns, and
+        the exemptions each cites as the list ``cited_exemptions``, fetched in one query
+        whatever the number of rows (a list, not a manager: a page's twenty managers
+        cost more than the query)."""
+        return self.without_search_text().prefetch_related(
+            models.Prefetch("exemptions", to_attr="cited_exemptions")
+        )
+
     def without_search_text(self) -> DisclosureQuerySet:
         """Leave out the columns kept only for search: the stored vector and the text of
         the documents can be far larger than the rest of a row, and no output shows them."""
@@ -365,6 +374,14 @@ class Disclosure(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("disclosures:detail", kwargs={"reference": self.reference})
+
+    def get_outcome_display(self) -> str:
+        """The outcome in words. Django's own builds a dict of every choice on each call,
+        translating each lazy label to hash it: 50 µs, twenty times on a list page."""
+        try:
+            return str(Outcome(self.outcome).label)
+        except ValueError:  # not one of the choices: shown as stored, as Django does
+            return self.outcome
 
     def natural_key(self) -> tuple[str]:
         return (self.reference,)

@@ -27,7 +27,7 @@ class HomeView(TemplateView):
     def get_context_data(self, **kwargs) -> dict:
         public = Disclosure.objects.public()
         return super().get_context_data(
-            latest=public.newest_first().with_related()[: self.latest_count],
+            latest=public.newest_first().for_summaries()[: self.latest_count],
             total=public.count(),
             filter=DisclosureFilter(queryset=public),
             **kwargs,
@@ -35,7 +35,7 @@ class HomeView(TemplateView):
 
 
 class PublicDisclosureListMixin:
-    """Paginated public disclosures, a page at a time, with their exemptions and keywords."""
+    """Paginated public disclosures, a page at a time, with the exemptions they cite."""
 
     paginate_by = settings.FOILOG_PAGE_SIZE
     paginator_class = SafePaginator
@@ -72,7 +72,7 @@ class DisclosureListView(PublicDisclosureListMixin, FilterView):
     strict = False
 
     def get_queryset(self):
-        return Disclosure.objects.public().with_related()
+        return Disclosure.objects.public().for_summaries()
 
     def get(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
         # A reference typed in the search box goes straight to that disclosure.
@@ -196,7 +196,7 @@ class KeywordView(PublicDisclosureListMixin, ListView):
     def get_queryset(self):
         public = Disclosure.objects.public()
         self.keyword = get_object_or_404(Keyword.objects.public(), slug=self.kwargs["slug"])
-        return public.filter(keywords=self.keyword).newest_first().with_related()
+        return public.filter(keywords=self.keyword).newest_first().for_summaries()
 
     def get_context_data(self, **kwargs) -> dict:
         return super().get_context_data(keyword=self.keyword, **kwargs)
@@ -219,7 +219,7 @@ class ExemptionView(PublicDisclosureListMixin, ListView):
             Disclosure.objects.public()
             .filter(exemptions=self.exemption)
             .newest_first()
-            .with_related()
+            .for_summaries()
         )
 
     def get_context_data(self, **kwargs) -> dict:

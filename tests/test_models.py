@@ -288,3 +288,10 @@ def test_the_models_and_their_migrations_agree():
 
     # Exits with an error if a model changed without its migration.
     call_command("makemigrations", "--check", "--dry-run", stdout=io.StringIO())
+
+
+def test_outcome_in_words_as_django_gives_it():
+    disclosure = Disclosure(outcome=Outcome.COST_LIMIT)
+    assert disclosure.get_outcome_display() == "Refused – cost limit (s12)"
+    disclosure.outcome = "not-an-outcome"  # never saved so, but shown as stored
+    assert disclosure.get_outcome_display() == "not-an-outcome"

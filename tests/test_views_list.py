@@ -1,4 +1,5 @@
 import datetime
+import re
 
 import pytest
 from django.urls import reverse
@@ -20,6 +21,25 @@ def test_list_shows_published_disclosures_newest_first(client):
     assert response.status_code == 200
     assert references(response) == ["NEW", "OLD"]
     assert "2 disclosures" in response.content.decode()
+
+
+def test_each_result_shows_its_outcome_date_and_the_exemptions_it_cites(client):
+    DisclosureFactory(
+        reference="R1",
+        outcome="refused",
+        response_date=datetime.date(2024, 3, 5),
+        exemptions=["s40-2", "s31-1-a"],
+    )
+    DisclosureFactory(reference="R2", exemptions=[])
+    html = client.get(LIST).content.decode()
+    first = html[html.index('href="/disclosures/R1/"') :]
+    first = first[: first.index("</li>")]
+    assert "Refused in full (exemption applies)" in first
+    assert '<time datetime="2024-03-05">5 March 2024</time>' in first
+    codes = re.findall(r'<a href="/exemptions/[^"]+/">([^<]+)</a>', first)
+    assert sorted(codes) == ["s31(1)(a)", "s40(2)"]
+    second = html[html.index('href="/disclosures/R2/"') :]
+    assert "Exemptions:" not in second[: second.index("</li>")]
 
 
 def test_list_is_paginated_and_every_page_is_a_link(client, settings):
@@ -55,10 +75,10 @@ def test_sort_oldest_first(client):
 def test_list_query_count_does_not_grow_with_rows(client, django_assert_num_queries, rows):
     for n in range(rows):
         DisclosureFactory(keywords=[f"Topic {n % 4}"], exemptions=["s40-2", "s31-1-a"])
-    # validators (freshness), page ids, page rows, exemptions, keywords, and four for
+    # validators (freshness), page ids, page rows, the exemptions they cite, and four for
     # the facets with the count (a look for kept counts, which a log this small has not,
     # one pass, then the exemptions and keywords shown).
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(8):
         response = client.get(LIST)
     assert response.status_code == 200
 
@@ -78,7 +98,7 @@ def test_filtered_search_query_count_does_not_grow_with_rows(
     # As the plain list (a look for a snapshot's bitmaps instead of kept counts), plus
     # one query each to check the exemption and keyword slugs exist, one for the page's
     # headlines and two to look up misspelt words.
-    with django_assert_num_queries(14):
+    with django_assert_num_queries(13):
         response = client.get(LIST, params)
     assert response.status_code == 200
     assert len(references(response)) == min(rows, 20)

@@ -30,6 +30,10 @@ class SlugMultipleChoiceField(forms.MultipleChoiceField):
     def validate(self, value: list[str]) -> None:
         if self.required and not value:
             raise forms.ValidationError(self.error_messages["required"], code="required")
+        if not value:
+            # Nothing to look up: an empty IN() sends no query, but is still compiled.
+            self.id_of_slug = {}
+            return
         # PostgreSQL cannot even compare text holding NUL, and no slug holds one.
         candidates = [slug for slug in value if "\x00" not in slug]
         self.id_of_slug = dict(self.queryset.filter(slug__in=candidates).values_list("slug", "pk"))

@@ -315,6 +315,13 @@ class Disclosure(models.Model):
 
     objects = DisclosureManager()
 
+    # The title and a snippet with the words searched marked (HTML), set on the rows of
+    # a page of search results by ``search.add_headlines``. Declared, so that a summary
+    # shown elsewhere reads None rather than failing a lookup, which costs the template
+    # a dir() of the row.
+    title_headline: str | None = None
+    headline: str | None = None
+
     class Meta:
         ordering = ["-response_date", "-id"]
         verbose_name = _("disclosure")

@@ -400,6 +400,12 @@ def build_cases(words: dict, seed: int) -> list[Case]:
     naive_last = max(1, math.ceil(naive([common]) / page_size))
     cases += [
         Case(
+            f"search: middle page ({common}, page {last // 2 + 1:,} of {last:,})",
+            True,
+            [list_url(q=common, page=last // 2 + 1)],
+            lambda i: naive([common], page=naive_last // 2 + 1),
+        ),
+        Case(
             f"search: deep page ({common}, page {max(1, last - 3):,} of {last:,})",
             True,
             [list_url(q=common, page=max(1, last - 3))],
@@ -413,6 +419,14 @@ def build_cases(words: dict, seed: int) -> list[Case]:
         ),
     ]
     cases.append(Case("list: the whole log (no q, no filter)", False, ["/disclosures/"]))
+    whole = max(1, math.ceil(public_count({}) / page_size))
+    cases.append(
+        Case(
+            f"list: the whole log, middle page ({whole // 2 + 1:,} of {whole:,})",
+            False,
+            [list_url(page=whole // 2 + 1)],
+        )
+    )
     cases.append(
         Case(
             "list: outcome + exemption + dates (no q)",

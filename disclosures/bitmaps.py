@@ -62,6 +62,7 @@ class Snapshot:
 
     size: int
     days: np.ndarray  # by position, so ascending: a response date as days since 1970
+    ids: np.ndarray  # by position: ascending within each day
     ids_in_order: np.ndarray  # the disclosures' ids, ascending
     positions_in_order: np.ndarray  # and their positions
     facets: dict[str, tuple[list, np.ndarray]]
@@ -84,6 +85,12 @@ class Snapshot:
             return np.zeros(0, dtype=np.int64)
         i = np.searchsorted(self.ids_in_order, ids_array).clip(max=self.size - 1)
         return self.positions_in_order[i[self.ids_in_order[i] == ids_array]]
+
+    def positions_before(self, day: int, disclosure_id: int) -> int:
+        """How many positions hold entries before (``day``, ``disclosure_id``) in the
+        snapshot's order: response date (days since 1970), then id."""
+        lo, hi = np.searchsorted(self.days, [day, day + 1])
+        return int(lo + np.searchsorted(self.ids[lo:hi], disclosure_id))
 
     def without(self, bits: np.ndarray, ids: list[int]) -> np.ndarray:
         """``bits`` less the positions of these disclosures."""
@@ -277,6 +284,90 @@ def counts(
     ``filters`` maps a facet to the values chosen (``year``: the first and last dates);
     each facet's counts ignore its own filter.
     """
+    selected = _selected(snapshot_id, query, changed, filters, found)
+    if selected is None:
+        return None
+    snapshot, matches, chosen = selected
+
+    def all_filters_but(facet: str | None) -> np.ndarray:
+        return reduce(np.bitwise_and, (b for f, b in chosen.items() if f != facet), matches)
+
+    total = bit_count(all_filters_but(None))
+    return total, {
+        facet: snapshot.counts_in(facet, all_filters_but(facet)) for facet, _ in FACETS.values()
+    }
+
+
+def page_ids(
+    snapshot_id: int,
+    query: str | None,
+    changed: list[int],
+    filters: dict[str, list | tuple],
+    found: Callable[[], list[int]],
+    changed_found: list[tuple[datetime.date, int]],
+    ranks: range,
+) -> list[int] | None:
+    """The ids of the results at these ``ranks``, oldest first (rank 0: the oldest);
+    None if the snapshot is gone.
+
+    The results are the snapshot's entries unchanged since that match the search and
+    the filters (as ``counts`` reads them), and ``changed_found``: the entries changed
+    since that are results now, as (response date, id). Positions run in the log's
+    order, response date then id, so the n-th result of the snapshot's is its n-th set
+    bit, found from the bits' running counts, however deep: the date index would have
+    to walk past every result before it. Each changed result goes in where its date
+    and id fall.
+    """
+    selected = _selected(snapshot_id, query, changed, filters, found)
+    if selected is None:
+        return None
+    snapshot, matches, chosen = selected
+    bits = reduce(np.bitwise_and, chosen.values(), matches)
+    per_word = np.bitwise_count(bits).astype(np.int64)
+    running = np.cumsum(per_word)  # the results up to and including each word
+
+    def results_before(position: int) -> int:
+        word, bit = divmod(position, 64)
+        below = int(running[word - 1]) if word else 0
+        if word < len(bits):
+            below += int(np.bitwise_count(bits[word] & np.uint64((1 << bit) - 1)))
+        return below
+
+    # Each changed result's rank: the snapshot's results before it, and the changed
+    # ones before it.
+    later = sorted(changed_found)
+    changed_rank = {
+        results_before(snapshot.positions_before((day - EPOCH).days, pk)) + n: pk
+        for n, (day, pk) in enumerate(later)
+    }
+    ranks_of_changed = sorted(changed_rank)
+    ids = []
+    for rank in ranks:
+        if rank in changed_rank:
+            ids.append(changed_rank[rank])
+            continue
+        # The snapshot's result with this many of its own before it.
+        nth = rank - int(np.searchsorted(ranks_of_changed, rank))
+        word = int(np.searchsorted(running, nth, side="right"))
+        if word >= len(bits):
+            break  # past the last result
+        within = nth - (int(running[word - 1]) if word else 0)
+        set_bits = np.flatnonzero(
+            np.unpackbits(bits[word : word + 1].view(np.uint8), bitorder="little")
+        )
+        ids.append(int(snapshot.ids[word * 64 + set_bits[within]]))
+    return ids
+
+
+def _selected(
+    snapshot_id: int,
+    query: str | None,
+    changed: list[int],
+    filters: dict[str, list | tuple],
+    found: Callable[[], list[int]],
+) -> tuple[Snapshot, np.ndarray, dict[str, np.ndarray]] | None:
+    """The snapshot, its entries unchanged since that match the search, and the entries
+    each filter chooses (see ``counts``); None if the snapshot is gone."""
     try:
         snapshot = _snapshot(snapshot_id)
         matches = snapshot.everything if query is None else matching(snapshot, query)
@@ -289,14 +380,7 @@ def counts(
         facet: snapshot.dated(*values) if facet == "year" else snapshot.any_of(facet, values)
         for facet, values in filters.items()
     }
-
-    def all_filters_but(facet: str | None) -> np.ndarray:
-        return reduce(np.bitwise_and, (b for f, b in chosen.items() if f != facet), matches)
-
-    total = bit_count(all_filters_but(None))
-    return total, {
-        facet: snapshot.counts_in(facet, all_filters_but(facet)) for facet, _ in FACETS.values()
-    }
+    return snapshot, matches, chosen
 
 
 # One snapshot at a time: a new one replaces the last in every process as it is first
@@ -337,6 +421,7 @@ def _numbered(ids: np.ndarray, days: np.ndarray, facets: dict, terms: dict[str, 
     return Snapshot(
         size=len(ids),
         days=days,
+        ids=ids,
         ids_in_order=ids[by_id],
         positions_in_order=by_id,
         facets=facets,

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.core.paginator import InvalidPage, Page, Paginator
 from django.db.models import QuerySet
 from django.http import Http404
@@ -11,8 +13,12 @@ class SafePaginator(Paginator):
 
     A page is fetched in two steps: first the ids of its rows (a narrow query PostgreSQL
     can answer from an index, skipping the offset without reading the rows), then those
-    rows with their related objects.
+    rows with their related objects. ``ids_of_rows``, when set, is tried first for the
+    ids of rows ``bottom`` to ``top``: another way to them, such as the bitmaps of a
+    snapshot (see ``search.page_ids``), which answers None when it cannot.
     """
+
+    ids_of_rows: Callable[[int, int], list[int] | None] | None = None
 
     def page(self, number) -> Page:
         """Page ``number``. A page in the second half is read from the other end, in the
@@ -23,7 +29,10 @@ class SafePaginator(Paginator):
         rows = self.object_list
         if not isinstance(rows, QuerySet):
             return self._get_page(rows[bottom:top], number, self)
-        if bottom > self.count - top and rows.ordered:
+        ids = self.ids_of_rows(bottom, top) if self.ids_of_rows else None
+        if ids is not None:
+            pass
+        elif bottom > self.count - top and rows.ordered:
             ids = list(
                 rows.reverse()[self.count - top : self.count - bottom].values_list("pk", flat=True)
             )

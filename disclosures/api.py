@@ -34,6 +34,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.routers import DefaultRouter
 
+from disclosures import search
 from disclosures.filters import DisclosureFilter
 from disclosures.models import Disclosure, Document, Exemption, Keyword, Outcome
 
@@ -338,7 +339,7 @@ class ExemptionViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     pagination_class = None
 
     def get_queryset(self):
-        return Exemption.objects.with_public_counts()
+        return search.exemptions_with_public_counts()
 
 
 class OutcomeViewSet(viewsets.ViewSet):

@@ -6,11 +6,12 @@ from collections.abc import Callable
 from contextlib import AbstractContextManager, nullcontext
 
 from django.conf import settings
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template import loader
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.generic import DetailView, ListView, TemplateView, View
 from django_filters.views import FilterView
@@ -29,7 +30,7 @@ class HomeView(TemplateView):
         public = Disclosure.objects.public()
         return super().get_context_data(
             latest=public.newest_first().for_summaries()[: self.latest_count],
-            total=public.count(),
+            total=search.public_total(),
             filter=DisclosureFilter(queryset=public),
             **kwargs,
         )
@@ -56,8 +57,22 @@ class PublicDisclosureListMixin:
     def ids_of_rows(
         self, paginator: SafePaginator, number: str | None
     ) -> Callable[[int, int], list[int] | None] | None:
-        """Another way to the ids of page ``number``'s rows (see ``SafePaginator``):
-        none here."""
+        """Another way to the ids of page ``number``'s rows (see ``SafePaginator``): a
+        deep page in date order finds them from the bitmaps of the last snapshot (see
+        ``search.page_ids``), so that any page costs about what the first does."""
+        in_order = self.in_date_order()
+        if in_order is None or paginator.rows_to_read(number) < search.PAGE_FROM_BITMAPS:
+            return None
+        results, newest_first = in_order
+
+        def ids_of_rows(bottom: int, top: int) -> list[int] | None:
+            return search.page_ids(results, newest_first, bottom, top, paginator.count)
+
+        return ids_of_rows
+
+    def in_date_order(self) -> tuple[DisclosureFilter, bool] | None:
+        """The results as the shared FilterSet reads them, and whether newest first, when
+        the page is in date order; None when it is not, or not known so: here."""
         return None
 
     def reading_page(self, paginator: SafePaginator, number: str | None) -> AbstractContextManager:
@@ -111,30 +126,17 @@ class DisclosureListView(PublicDisclosureListMixin, FilterView):
             queryset = queryset.order_by("-response_date", "-id")
         return super().paginate_queryset(queryset, page_size, count=self.facets.total)
 
-    @property
-    def in_date_order(self) -> bool:
-        return (
-            self.too_many_to_rank or self.filterset.current_sort != DisclosureFilter.Sort.RELEVANCE
-        )
-
-    def ids_of_rows(
-        self, paginator: SafePaginator, number: str | None
-    ) -> Callable[[int, int], list[int] | None] | None:
-        """A deep page in date order finds its rows from the bitmaps of the last snapshot
-        (see ``search.page_ids``): any page as fast as the first."""
-        if not self.in_date_order or paginator.rows_to_read(number) < search.PAGE_FROM_BITMAPS:
+    def in_date_order(self) -> tuple[DisclosureFilter, bool] | None:
+        sort = self.filterset.current_sort
+        if sort == DisclosureFilter.Sort.RELEVANCE and not self.too_many_to_rank:
             return None
-        newest_first = self.filterset.current_sort != DisclosureFilter.Sort.OLDEST
-
-        def ids_of_rows(bottom: int, top: int) -> list[int] | None:
-            return search.page_ids(self.filterset, newest_first, bottom, top, paginator.count)
-
-        return ids_of_rows
+        return self.filterset, sort != DisclosureFilter.Sort.OLDEST
 
     def reading_page(self, paginator: SafePaginator, number: str | None) -> AbstractContextManager:
         """A page of a search in date order not found from bitmaps walks the date index,
         if that reads few rows (see ``search.walking_the_date_index``)."""
-        if not (self.in_date_order and self.filterset.query_text) or paginator.ids_of_rows:
+        in_date_order = self.in_date_order() is not None
+        if not (in_date_order and self.filterset.query_text) or paginator.ids_of_rows:
             return super().reading_page(paginator, number)
         return search.walking_the_date_index(paginator.count, paginator.rows_to_read(number))
 
@@ -213,16 +215,34 @@ class DocumentDownloadView(View):
         )
 
 
-class KeywordView(PublicDisclosureListMixin, ListView):
+class FilteredLogMixin(PublicDisclosureListMixin):
+    """The public log filtered by one value of one filter, newest first (the disclosures
+    with a keyword, say), counted and paged as the list is: the number from the counts
+    kept or the snapshot's bitmaps, a deep page from the bitmaps."""
+
+    def filtered_log(self, name: str, slug: str) -> DisclosureFilter:
+        self.results = DisclosureFilter(
+            QueryDict(urlencode({name: slug})), queryset=Disclosure.objects.public()
+        )
+        return self.results
+
+    def paginate_queryset(self, queryset, page_size):
+        count = search.result_count(self.results)
+        return super().paginate_queryset(queryset, page_size, count=count)
+
+    def in_date_order(self) -> tuple[DisclosureFilter, bool]:
+        return self.results, True
+
+
+class KeywordView(FilteredLogMixin, ListView):
     """Disclosures tagged with one keyword. A keyword used only by unpublished entries
     does not exist to the public: its name alone could reveal a draft's subject."""
 
     template_name = "disclosures/keyword_detail.html"
 
     def get_queryset(self):
-        public = Disclosure.objects.public()
         self.keyword = get_object_or_404(Keyword.objects.public(), slug=self.kwargs["slug"])
-        return public.filter(keywords=self.keyword).newest_first().for_summaries()
+        return self.filtered_log("keyword", self.keyword.slug).qs.for_summaries()
 
     def get_context_data(self, **kwargs) -> dict:
         return super().get_context_data(keyword=self.keyword, **kwargs)
@@ -233,20 +253,15 @@ class ExemptionListView(ListView):
     context_object_name = "exemptions"
 
     def get_queryset(self):
-        return Exemption.objects.with_public_counts()
+        return search.exemptions_with_public_counts()
 
 
-class ExemptionView(PublicDisclosureListMixin, ListView):
+class ExemptionView(FilteredLogMixin, ListView):
     template_name = "disclosures/exemption_detail.html"
 
     def get_queryset(self):
         self.exemption = get_object_or_404(Exemption, slug=self.kwargs["slug"])
-        return (
-            Disclosure.objects.public()
-            .filter(exemptions=self.exemption)
-            .newest_first()
-            .for_summaries()
-        )
+        return self.filtered_log("exemption", self.exemption.slug).qs.for_summaries()
 
     def get_context_data(self, **kwargs) -> dict:
         return super().get_context_data(exemption=self.exemption, **kwargs)

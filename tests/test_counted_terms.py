@@ -882,6 +882,7 @@ def dated(db):
             response_date=datetime.date(2024, 1, 1 + n % 4),
             outcome="refused" if n % 5 == 0 else "granted-in-full",
             keywords=["Drones"] if n % 2 else [],
+            exemptions=["s40-2"] if n % 3 == 0 else [],
         )
     DisclosureFactory(reference="DRAFT", title="Police drones draft", draft=True)
     DisclosureFactory(reference="SOON", title="Police drones scheduled", scheduled=True)
@@ -941,12 +942,73 @@ def test_a_deep_page_is_found_from_bitmaps_in_as_many_queries(
     monkeypatch.setattr(search, "PAGE_FROM_BITMAPS", 1)
     client.get(LIST, params)  # the process loads the snapshot
     # As a page of a counted word (above), but the page's ids come from the snapshot's
-    # lookup and the results changed since (the scheduled entry, from the start).
-    with django_assert_num_queries(10):
+    # lookup and the results changed since (the scheduled entry, from the start); and
+    # the exemptions shown beside the results.
+    with django_assert_num_queries(11):
         found = client.get(LIST, params).context["page_obj"].object_list
     assert [d.reference for d in found] == [d.reference for d in walked]
     change_the_log()
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(11):
         found = client.get(LIST, params).context["page_obj"].object_list
     monkeypatch.setattr(search, "PAGE_FROM_BITMAPS", 10**9)
     assert found == list(client.get(LIST, params).context["page_obj"].object_list)
+
+
+def test_the_home_page_and_the_exemptions_read_the_kept_counts(
+    client, django_assert_num_queries, settings, log
+):
+    settings.FOILOG_PAGE_CACHE_SECONDS = 0
+
+    def counted_afresh() -> dict[str, int]:
+        return {e.slug: e.public_count for e in Exemption.objects.with_public_counts()}
+
+    def kept_counts() -> dict[str, int]:
+        return {e.slug: e.public_count for e in search.exemptions_with_public_counts()}
+
+    for change in (None, publish_draft, withdraw, schedule_comes_due, add_an_entry):
+        if change:
+            change()
+        assert search.public_total() == Disclosure.objects.public().count()
+        assert kept_counts() == counted_afresh()
+    assert kept_counts()["s24-1"] == 2  # B and the entry added; not the withdrawn one
+    # validators, latest, the exemptions they cite, the kept counts: no count
+    with django_assert_num_queries(4):
+        response = client.get(reverse("disclosures:home"))
+    assert response.context["total"] == Disclosure.objects.public().count() == 6
+    with django_assert_num_queries(3):  # validators, the kept counts, the exemptions
+        response = client.get(reverse("disclosures:exemptions"))
+    assert {e.slug: e.public_count for e in response.context["exemptions"]} == counted_afresh()
+
+
+@pytest.mark.parametrize(
+    ("name", "slug", "count"), [("keyword", "drones", 15), ("exemption", "s40-2", 10)]
+)
+def test_keyword_and_exemption_pages_count_and_page_as_the_list(
+    client, django_assert_num_queries, settings, monkeypatch, dated, name, slug, count
+):
+    settings.FOILOG_PAGE_CACHE_SECONDS = 0
+    address = reverse(f"disclosures:{name}", args=[slug])
+    with_it = {f"{name}s__slug": slug}
+
+    def shown(page: int) -> list[str]:
+        response = client.get(address, {"page": page})
+        return [d.reference for d in response.context["page_obj"].object_list]
+
+    def expected(page: int) -> list[str]:
+        results = Disclosure.objects.public().filter(**with_it).newest_first()
+        return list(results.values_list("reference", flat=True)[(page - 1) * 20 : page * 20])
+
+    monkeypatch.setattr(search, "PAGE_FROM_BITMAPS", 1)
+    client.get(address)  # the process loads the snapshot
+    # validators, the keyword (exemption), its slug checked; for the count, the
+    # snapshot's lookup and the results changed since (the scheduled one) counted; for
+    # the page, the lookup again and those results' dates; rows, the exemptions cited
+    with django_assert_num_queries(9):
+        response = client.get(address)
+    assert response.context["paginator"].count == count
+    assert shown(1) == expected(1)
+    change_the_log()
+    assert client.get(address).context["paginator"].count == (
+        Disclosure.objects.public().filter(**with_it).count()
+    )
+    assert shown(1) == expected(1)

@@ -359,6 +359,29 @@ def page_ids(
     return ids
 
 
+def tallies(
+    snapshot_id: int,
+    query: str | None,
+    changed: list[int],
+    filters: dict[str, list | tuple],
+    found: Callable[[], list[int]],
+) -> tuple[dict[str, np.ndarray], Counter, Counter] | None:
+    """Of the snapshot's results unchanged since (as ``counts`` reads them): the response
+    dates of those with each outcome (days since 1970), and how many cite each exemption
+    and carry each keyword (by id); None if the snapshot is gone."""
+    selected = _selected(snapshot_id, query, changed, filters, found)
+    if selected is None:
+        return None
+    snapshot, matches, chosen = selected
+    bits = reduce(np.bitwise_and, chosen.values(), matches)
+    known, stack = snapshot.facets["outcome"]
+    days = {}
+    for outcome, row in zip(known, stack, strict=True):
+        held = np.unpackbits((row & bits).view(np.uint8), bitorder="little")
+        days[outcome] = snapshot.days[np.flatnonzero(held)]
+    return days, snapshot.counts_in("exemption", bits), snapshot.counts_in("keyword", bits)
+
+
 def _selected(
     snapshot_id: int,
     query: str | None,

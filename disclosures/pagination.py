@@ -16,9 +16,15 @@ class SafePaginator(Paginator):
     rows with their related objects. ``ids_of_rows``, when set, is tried first for the
     ids of rows ``bottom`` to ``top``: another way to them, such as the bitmaps of a
     snapshot (see ``search.page_ids``), which answers None when it cannot.
+
+    ``rows_by_id``, when set, is where the rows of those ids are read from: the rows as
+    a page shows them, without the filters the ids were found by. Tested again on the
+    rows, a search misjudged (PostgreSQL guesses 7 entries for a phrase in 14,000)
+    reads the search index for every match instead of twenty rows by id.
     """
 
     ids_of_rows: Callable[[int, int], list[int] | None] | None = None
+    rows_by_id: QuerySet | None = None
 
     def page(self, number) -> Page:
         """Page ``number``. A page in the second half is read from the other end, in the
@@ -39,7 +45,8 @@ class SafePaginator(Paginator):
             ids.reverse()
         else:
             ids = list(rows[bottom:top].values_list("pk", flat=True))
-        found = {row.pk: row for row in rows.order_by().filter(pk__in=ids)}
+        source = rows.order_by() if self.rows_by_id is None else self.rows_by_id
+        found = {row.pk: row for row in source.filter(pk__in=ids)}
         return self._get_page([found[pk] for pk in ids if pk in found], number, self)
 
     def _bounds(self, number: int) -> tuple[int, int]:

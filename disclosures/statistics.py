@@ -15,7 +15,10 @@ from __future__ import annotations
 
 import datetime
 import math
+from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from django.db.models import Count, QuerySet
 from django.db.models.functions import ExtractYear, TruncMonth
@@ -26,7 +29,10 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from disclosures.models import Disclosure, Outcome
+from disclosures.models import Disclosure, Exemption, Keyword, Outcome
+
+if TYPE_CHECKING:
+    from disclosures.filters import DisclosureFilter
 
 MONTHS_SHOWN = 24
 TOP_LIMIT = 10
@@ -111,6 +117,13 @@ def monthly_counts(queryset: QuerySet, end: datetime.date, months: int = MONTHS_
         .values_list("month")
         .annotate(n=Count("id"))
     )
+    return _month_bars(found, end, months)
+
+
+def _month_bars(found: Mapping[datetime.date, int], end: datetime.date, months: int) -> list[Bar]:
+    """The bars of ``monthly_counts`` from the counts by month (its first day)."""
+    last = end.replace(day=1)
+    first = _add_months(last, -(months - 1))
     bars = []
     for offset in range(months):
         month = _add_months(first, offset)
@@ -140,6 +153,11 @@ def yearly_counts(queryset: QuerySet) -> list[Bar]:
         .values_list("year")
         .annotate(n=Count("id"))
     )
+    return _year_bars(found)
+
+
+def _year_bars(found: Mapping[int, int]) -> list[Bar]:
+    """The bars of ``yearly_counts`` from the counts by year."""
     if not found:
         return []
     return [
@@ -160,6 +178,11 @@ def outcome_shares(queryset: QuerySet) -> list[YearShares]:
     )
     for year, outcome, n in rows:
         counts.setdefault(year, {})[outcome] = n
+    return _shares(counts)
+
+
+def _shares(counts: Mapping[int, Mapping[str, int]]) -> list[YearShares]:
+    """The shares of ``outcome_shares`` from the counts by year, then outcome."""
     result = []
     for year in sorted(counts):
         total = sum(counts[year].values())
@@ -212,6 +235,78 @@ def top_keywords(queryset: QuerySet, limit: int = TOP_LIMIT) -> list[Bar]:
         )
         for name, slug, n in rows
     ]
+
+
+@dataclass
+class Tallies:
+    """What every figure is drawn from: how many results were answered with each outcome
+    in each month (its first day), and how many cite each exemption and carry each
+    keyword (by id)."""
+
+    outcome_months: Counter[tuple[datetime.date, str]] = field(default_factory=Counter)
+    exemptions: Counter[int] = field(default_factory=Counter)
+    keywords: Counter[int] = field(default_factory=Counter)
+
+
+def figures_of(tallies: Tallies, end: datetime.date) -> Figures:
+    """Every figure of the statistics page from ``tallies``; months run up to ``end``.
+    Two queries, for the names of the exemptions and keywords shown."""
+    months: Counter[datetime.date] = Counter()
+    by_year: dict[int, Counter[str]] = {}
+    for (month, outcome), n in tallies.outcome_months.items():
+        months[month] += n
+        by_year.setdefault(month.year, Counter())[outcome] += n
+    years = _year_bars({year: counts.total() for year, counts in by_year.items()})
+    cited = sorted(
+        Exemption.objects.filter(pk__in=list(+tallies.exemptions)).only(
+            "code", "name", "slug", "position"
+        ),
+        key=lambda e: (-tallies.exemptions[e.pk], e.position, e.code),
+    )[:TOP_LIMIT]
+    # Every keyword as common as the last shown, so that ties are settled by name.
+    least = sorted(tallies.keywords.values(), reverse=True)[:TOP_LIMIT]
+    carried = sorted(
+        Keyword.objects.filter(
+            pk__in=[pk for pk, n in tallies.keywords.items() if least and n >= least[-1]]
+        ).only("name", "slug"),
+        key=lambda k: (-tallies.keywords[k.pk], k.name),
+    )[:TOP_LIMIT]
+    return Figures(
+        total=sum(bar.value for bar in years),
+        months=_month_bars(months, end, MONTHS_SHOWN),
+        years=years,
+        outcome_years=_shares(by_year),
+        exemptions=[
+            Bar(
+                label=f"{e.code} {e.name}",
+                value=tallies.exemptions[e.pk],
+                axis_label=e.code,
+                url=reverse("disclosures:exemption", kwargs={"slug": e.slug}),
+            )
+            for e in cited
+        ],
+        keywords=[
+            Bar(
+                label=k.name,
+                value=tallies.keywords[k.pk],
+                axis_label=k.name,
+                url=reverse("disclosures:keyword", kwargs={"slug": k.slug}),
+            )
+            for k in carried
+        ],
+    )
+
+
+def figures_for(filterset: DisclosureFilter, end: datetime.date) -> Figures:
+    """Every figure of the statistics page for the results of ``filterset``; months run
+    up to ``end``. Drawn from the bitmaps of the last snapshot where one serves (see
+    ``search.result_tallies``), else counted over the results."""
+    from disclosures import search
+
+    tallies = search.result_tallies(filterset)
+    if tallies is None:
+        return figures(filterset.qs, end)
+    return figures_of(tallies, end)
 
 
 def figures(queryset: QuerySet, end: datetime.date) -> Figures:

@@ -50,6 +50,9 @@ class PublicDisclosureListMixin:
             paginator.count = count
         number = self.request.GET.get(self.page_kwarg)
         paginator.ids_of_rows = self.ids_of_rows(paginator, number)
+        # The ids come from the filtered rows: read those rows by id alone (public, as
+        # every page's are).
+        paginator.rows_by_id = Disclosure.objects.public().for_summaries()
         with self.reading_page(paginator, number):
             page = paginator.page_or_404(number)
         return paginator, page, page.object_list, page.has_other_pages()
@@ -59,11 +62,15 @@ class PublicDisclosureListMixin:
     ) -> Callable[[int, int], list[int] | None] | None:
         """Another way to the ids of page ``number``'s rows (see ``SafePaginator``): a
         deep page in date order finds them from the bitmaps of the last snapshot (see
-        ``search.page_ids``), so that any page costs about what the first does."""
+        ``search.page_ids``), so that any page costs about what the first does; so does
+        any page of a search whose matches' ids were fetched for its counts."""
         in_order = self.in_date_order()
-        if in_order is None or paginator.rows_to_read(number) < search.PAGE_FROM_BITMAPS:
+        if in_order is None:
             return None
         results, newest_first = in_order
+        deep = paginator.rows_to_read(number) >= search.PAGE_FROM_BITMAPS
+        if not (deep or search.matches_fetched(results)):
+            return None
 
         def ids_of_rows(bottom: int, top: int) -> list[int] | None:
             return search.page_ids(results, newest_first, bottom, top, paginator.count)
@@ -285,7 +292,7 @@ class StatisticsView(TemplateView):
         today = timezone.localdate()
         # The months shown end with the filter's last date, so a past period is charted.
         end = min(today, self.filterset.cleaned("date_to", today))
-        figures = statistics.figures(self.filterset.qs, end=end)
+        figures = statistics.figures_for(self.filterset, end=end)
         return super().get_context_data(
             filter=self.filterset,
             figures=figures,

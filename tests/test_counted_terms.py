@@ -16,7 +16,7 @@ from django.http import QueryDict
 from django.urls import reverse
 from django.utils import timezone
 
-from disclosures import bitmaps, search
+from disclosures import bitmaps, search, statistics
 from disclosures.filters import DisclosureFilter
 from disclosures.models import (
     BroadSearch,
@@ -1000,10 +1000,10 @@ def test_keyword_and_exemption_pages_count_and_page_as_the_list(
 
     monkeypatch.setattr(search, "PAGE_FROM_BITMAPS", 1)
     client.get(address)  # the process loads the snapshot
-    # validators, the keyword (exemption), its slug checked; for the count, the
-    # snapshot's lookup and the results changed since (the scheduled one) counted; for
-    # the page, the lookup again and those results' dates; rows, the exemptions cited
-    with django_assert_num_queries(9):
+    # validators, the keyword (exemption), its slug checked, the snapshot's lookup; the
+    # results changed since (the scheduled one) counted for the count, and their dates
+    # for the page; rows, the exemptions cited
+    with django_assert_num_queries(8):
         response = client.get(address)
     assert response.context["paginator"].count == count
     assert shown(1) == expected(1)
@@ -1012,3 +1012,45 @@ def test_keyword_and_exemption_pages_count_and_page_as_the_list(
         Disclosure.objects.public().filter(**with_it).count()
     )
     assert shown(1) == expected(1)
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "",
+        "q=police",
+        "outcome=refused",
+        "q=drones&keyword=drones",
+        "q=%22police+drones+again%22",  # no bits of its own: found by ids
+        "exemption=s40-2&date_from=2024-01-02",
+    ],
+)
+def test_statistics_drawn_from_bitmaps_are_those_counted_over_the_results(dated, query):
+    end = datetime.date(2024, 12, 31)
+
+    def check() -> None:
+        results = filterset(query)
+        tallies = search.result_tallies(results)
+        assert tallies is not None
+        drawn = statistics.figures_of(tallies, end)
+        assert drawn == statistics.figures(results.qs, end)
+        assert drawn == statistics.figures_for(results, end)
+
+    check()
+    change_the_log()
+    check()
+
+
+@pytest.mark.parametrize("rows", [3, 30])
+def test_the_statistics_page_draws_from_the_bitmaps_in_as_many_queries(
+    client, django_assert_num_queries, settings, rows
+):
+    settings.FOILOG_PAGE_CACHE_SECONDS = 0
+    recounted_police_drones(rows)
+    client.get(reverse("disclosures:statistics"))  # the process loads the snapshot
+    # The filter panel's kept counts and the exemptions and keywords shown; the
+    # snapshot's lookup, and the names of the exemptions and keywords charted
+    with django_assert_num_queries(6):
+        response = client.get(reverse("disclosures:statistics"))
+    assert response.context["figures"].total == rows
+    assert [bar.value for bar in response.context["figures"].exemptions] == [rows]

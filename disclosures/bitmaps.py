@@ -264,27 +264,49 @@ def matching(snapshot: Snapshot, query: str) -> np.ndarray | None:
     return bits if at == len(tokens) else None
 
 
-def counts(
-    snapshot_id: int,
-    query: str | None,
-    changed: list[int],
-    filters: dict[str, list | tuple],
-    found: Callable[[], list[int]],
-) -> tuple[int, dict[str, Counter]] | None:
-    """The total and the facet counts of the snapshot's entries unchanged since, that
-    match the search (``query`` as websearch_to_tsquery writes it; every entry without
-    one) and the filters; None if the snapshot is gone (a new one was taken meanwhile).
+@dataclass
+class Results:
+    """A search, or the filtered log, as the bitmaps of a snapshot read it.
 
+    ``query`` is the search as websearch_to_tsquery writes it (None: every entry);
+    ``changed``, the entries changed since the snapshot, left out of its bits;
+    ``filters`` maps a facet to the values chosen (``year``: the first and last dates).
     A search not made of counted terms (see ``matching``) is read by ``found``: the ids
     of every entry it finds, public or not (only the numbered ones count). Fetching
     them costs what finding the entries does, where counting over their rows cost about
     5 µs more for each: 130 ms for a phrase of four words in 14,000 entries of a
     million, against 50 ms.
-
-    ``filters`` maps a facet to the values chosen (``year``: the first and last dates);
-    each facet's counts ignore its own filter.
     """
-    selected = _selected(snapshot_id, query, changed, filters, found)
+
+    snapshot_id: int
+    query: str | None
+    changed: list[int]
+    filters: dict[str, list | tuple]
+    found: Callable[[], list[int]]
+
+    def selected(self) -> tuple[Snapshot, np.ndarray, dict[str, np.ndarray]] | None:
+        """The snapshot, its entries unchanged since that match the search, and the
+        entries each filter chooses; None if the snapshot is gone (a new one was taken
+        meanwhile)."""
+        try:
+            snapshot = _snapshot(self.snapshot_id)
+            matches = snapshot.everything if self.query is None else matching(snapshot, self.query)
+        except (FacetSnapshot.DoesNotExist, FacetBitmap.DoesNotExist):
+            return None
+        if matches is None:
+            matches = pack(snapshot.positions_of(self.found()), snapshot.size)
+        matches = snapshot.without(matches, self.changed)
+        chosen = {
+            facet: snapshot.dated(*values) if facet == "year" else snapshot.any_of(facet, values)
+            for facet, values in self.filters.items()
+        }
+        return snapshot, matches, chosen
+
+
+def counts(results: Results) -> tuple[int, dict[str, Counter]] | None:
+    """The total and the facet counts of the snapshot's results unchanged since; each
+    facet's counts ignore its own filter. None if the snapshot is gone."""
+    selected = results.selected()
     if selected is None:
         return None
     snapshot, matches, chosen = selected
@@ -299,26 +321,20 @@ def counts(
 
 
 def page_ids(
-    snapshot_id: int,
-    query: str | None,
-    changed: list[int],
-    filters: dict[str, list | tuple],
-    found: Callable[[], list[int]],
-    changed_found: list[tuple[datetime.date, int]],
-    ranks: range,
+    results: Results, changed_found: list[tuple[datetime.date, int]], ranks: range
 ) -> list[int] | None:
     """The ids of the results at these ``ranks``, oldest first (rank 0: the oldest);
     None if the snapshot is gone.
 
-    The results are the snapshot's entries unchanged since that match the search and
-    the filters (as ``counts`` reads them), and ``changed_found``: the entries changed
-    since that are results now, as (response date, id). Positions run in the log's
+    The results are the snapshot's entries unchanged since that are results (see
+    ``Results``), and ``changed_found``: the entries changed since that are results
+    now, as (response date, id). Positions run in the log's
     order, response date then id, so the n-th result of the snapshot's is its n-th set
     bit, found from the bits' running counts, however deep: the date index would have
     to walk past every result before it. Each changed result goes in where its date
     and id fall.
     """
-    selected = _selected(snapshot_id, query, changed, filters, found)
+    selected = results.selected()
     if selected is None:
         return None
     snapshot, matches, chosen = selected
@@ -359,17 +375,11 @@ def page_ids(
     return ids
 
 
-def tallies(
-    snapshot_id: int,
-    query: str | None,
-    changed: list[int],
-    filters: dict[str, list | tuple],
-    found: Callable[[], list[int]],
-) -> tuple[dict[str, np.ndarray], Counter, Counter] | None:
-    """Of the snapshot's results unchanged since (as ``counts`` reads them): the response
+def tallies(results: Results) -> tuple[dict[str, np.ndarray], Counter, Counter] | None:
+    """Of the snapshot's results unchanged since (see ``Results``): the response
     dates of those with each outcome (days since 1970), and how many cite each exemption
     and carry each keyword (by id); None if the snapshot is gone."""
-    selected = _selected(snapshot_id, query, changed, filters, found)
+    selected = results.selected()
     if selected is None:
         return None
     snapshot, matches, chosen = selected
@@ -380,30 +390,6 @@ def tallies(
         held = np.unpackbits((row & bits).view(np.uint8), bitorder="little")
         days[outcome] = snapshot.days[np.flatnonzero(held)]
     return days, snapshot.counts_in("exemption", bits), snapshot.counts_in("keyword", bits)
-
-
-def _selected(
-    snapshot_id: int,
-    query: str | None,
-    changed: list[int],
-    filters: dict[str, list | tuple],
-    found: Callable[[], list[int]],
-) -> tuple[Snapshot, np.ndarray, dict[str, np.ndarray]] | None:
-    """The snapshot, its entries unchanged since that match the search, and the entries
-    each filter chooses (see ``counts``); None if the snapshot is gone."""
-    try:
-        snapshot = _snapshot(snapshot_id)
-        matches = snapshot.everything if query is None else matching(snapshot, query)
-    except (FacetSnapshot.DoesNotExist, FacetBitmap.DoesNotExist):
-        return None
-    if matches is None:
-        matches = pack(snapshot.positions_of(found()), snapshot.size)
-    matches = snapshot.without(matches, changed)
-    chosen = {
-        facet: snapshot.dated(*values) if facet == "year" else snapshot.any_of(facet, values)
-        for facet, values in filters.items()
-    }
-    return snapshot, matches, chosen
 
 
 # One snapshot at a time: a new one replaces the last in every process as it is first

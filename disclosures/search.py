@@ -431,7 +431,7 @@ def _bitmap_counts(filterset: DisclosureFilter) -> tuple[int, dict[str, Counter]
     over = _over_snapshot(filterset)
     if over is None:
         return None
-    counted = bitmaps.counts(*over.arguments)
+    counted = bitmaps.counts(over)
     if counted is None:
         return None
     total, counts = counted
@@ -439,7 +439,7 @@ def _bitmap_counts(filterset: DisclosureFilter) -> tuple[int, dict[str, Counter]
         more, more_counts = _counted_over_matches(filterset, among=over.changed)
         total += more
         counts = {facet: counts[facet] + more_counts[facet] for facet in counts}
-    if over.searched:
+    if _fetched(over):  # a search without bits of its own
         _note_if_broad(filterset, total)
     return total, counts
 
@@ -471,7 +471,7 @@ def page_ids(
             .values_list("response_date", "pk")
         )
     ranks = range(total - top, total - bottom) if newest_first else range(bottom, top)
-    ids = bitmaps.page_ids(*over.arguments, changed_found, ranks)
+    ids = bitmaps.page_ids(over, changed_found, ranks)
     if ids is None:
         return None
     return ids[::-1] if newest_first else ids
@@ -488,7 +488,7 @@ def result_tallies(filterset: DisclosureFilter) -> statistics.Tallies | None:
     over = _over_snapshot(filterset)
     if over is None:
         return None
-    tallied = bitmaps.tallies(*over.arguments)
+    tallied = bitmaps.tallies(over)
     if tallied is None:
         return None
     days, exemptions, keywords = tallied
@@ -508,35 +508,28 @@ def result_tallies(filterset: DisclosureFilter) -> statistics.Tallies | None:
     return tallies
 
 
-@dataclass
-class _OverSnapshot:
-    """A search, or the filtered log, as the bitmaps of a snapshot read it (see
-    ``bitmaps.counts``), and the ids of the search's matches once fetched."""
+def _fetched(results: bitmaps.Results) -> bool:
+    """Whether the ids of the search's matches were fetched (see ``_Found``)."""
+    return getattr(results.found, "ids", None) is not None
 
-    snapshot_id: int
-    query: str | None
-    changed: list[int]
-    filters: dict[str, list | tuple]
-    text: str
-    found_ids: list[int] | None = None
 
-    def found(self) -> list[int]:
-        if self.found_ids is None:
-            self.found_ids = _ids_found(self.text)
-        return self.found_ids
+class _Found:
+    """The ids of every entry a search finds, public or not, fetched once (see
+    ``bitmaps.Results``)."""
 
-    @property
-    def searched(self) -> bool:
-        return self.found_ids is not None
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.ids: list[int] | None = None
 
-    @property
-    def arguments(self) -> tuple:
-        return self.snapshot_id, self.query, self.changed, self.filters, self.found
+    def __call__(self) -> list[int]:
+        if self.ids is None:
+            self.ids = _ids_found(self.text)
+        return self.ids
 
 
 # The counts, the page and the statistics of the same results (one FilterSet, in one
 # request) share one lookup, and the ids of the search's matches once fetched.
-_looked_up: weakref.WeakKeyDictionary[DisclosureFilter, _OverSnapshot | None] = (
+_looked_up: weakref.WeakKeyDictionary[DisclosureFilter, bitmaps.Results | None] = (
     weakref.WeakKeyDictionary()
 )
 
@@ -546,10 +539,10 @@ def matches_fetched(filterset: DisclosureFilter) -> bool:
     (to count them, see ``bitmaps.counts``): then any page of them is found from the
     bitmaps for little."""
     over = _looked_up.get(filterset)
-    return over is not None and over.searched
+    return over is not None and _fetched(over)
 
 
-def _over_snapshot(filterset: DisclosureFilter) -> _OverSnapshot | None:
+def _over_snapshot(filterset: DisclosureFilter) -> bitmaps.Results | None:
     """The last snapshot, the search as it reads it, the entries changed since and the
     filters as facet values, in one query; None when no snapshot serves these results
     (not the public log, none taken, too many changes, or only stop words searched)."""
@@ -558,7 +551,7 @@ def _over_snapshot(filterset: DisclosureFilter) -> _OverSnapshot | None:
     return _looked_up[filterset]
 
 
-def _look_up_snapshot(filterset: DisclosureFilter) -> _OverSnapshot | None:
+def _look_up_snapshot(filterset: DisclosureFilter) -> bitmaps.Results | None:
     if not _is_public_log(filterset.queryset):
         return None
     text = filterset.query_text
@@ -582,7 +575,7 @@ def _look_up_snapshot(filterset: DisclosureFilter) -> _OverSnapshot | None:
     dates = (filterset.cleaned("date_from"), filterset.cleaned("date_to"))
     if dates != (None, None):
         filters["year"] = dates
-    return _OverSnapshot(snapshot_id, query, changed, filters, text)
+    return bitmaps.Results(snapshot_id, query, changed, filters, found=_Found(text))
 
 
 def _ids_found(text: str) -> list[int]:

@@ -23,7 +23,7 @@ import itertools
 import re
 from collections import Counter
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property, lru_cache, reduce
 
 import numpy as np
@@ -271,18 +271,24 @@ class Results:
     ``query`` is the search as websearch_to_tsquery writes it (None: every entry);
     ``changed``, the entries changed since the snapshot, left out of its bits;
     ``filters`` maps a facet to the values chosen (``year``: the first and last dates).
-    A search not made of counted terms (see ``matching``) is read by ``found``: the ids
-    of every entry it finds, public or not (only the numbered ones count). Fetching
-    them costs what finding the entries does, where counting over their rows cost about
-    5 µs more for each: 130 ms for a phrase of four words in 14,000 entries of a
-    million, against 50 ms.
+    A search not made of counted terms (see ``matching``) is read by ``fetch``: the ids
+    of every entry it finds, public or not (only the numbered ones count), fetched once
+    and kept in ``found_ids``. Fetching them costs what finding the entries does, where
+    counting over their rows cost about 5 µs more for each: 130 ms for a phrase of four
+    words in 14,000 entries of a million, against 50 ms.
     """
 
     snapshot_id: int
     query: str | None
     changed: list[int]
     filters: dict[str, list | tuple]
-    found: Callable[[], list[int]]
+    fetch: Callable[[], list[int]]
+    found_ids: list[int] | None = field(default=None, init=False)
+
+    def found(self) -> list[int]:
+        if self.found_ids is None:
+            self.found_ids = self.fetch()
+        return self.found_ids
 
     def selected(self) -> tuple[Snapshot, np.ndarray, dict[str, np.ndarray]] | None:
         """The snapshot, its entries unchanged since that match the search, and the

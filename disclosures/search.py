@@ -439,7 +439,7 @@ def _bitmap_counts(filterset: DisclosureFilter) -> tuple[int, dict[str, Counter]
         more, more_counts = _counted_over_matches(filterset, among=over.changed)
         total += more
         counts = {facet: counts[facet] + more_counts[facet] for facet in counts}
-    if _fetched(over):  # a search without bits of its own
+    if over.found_ids is not None:  # a search without bits of its own
         _note_if_broad(filterset, total)
     return total, counts
 
@@ -465,11 +465,7 @@ def page_ids(
         return None
     changed_found = []
     if over.changed:
-        changed_found = list(
-            filterset.filtered_without()
-            .filter(pk__in=over.changed)
-            .values_list("response_date", "pk")
-        )
+        changed_found = list(_changed_results(filterset, over).values_list("response_date", "pk"))
     ranks = range(total - top, total - bottom) if newest_first else range(bottom, top)
     ids = bitmaps.page_ids(over, changed_found, ranks)
     if ids is None:
@@ -499,8 +495,9 @@ def result_tallies(filterset: DisclosureFilter) -> statistics.Tallies | None:
         for month, n in zip(months.tolist(), counts.tolist(), strict=True):  # first days
             tallies.outcome_months[month, outcome] += n
     if over.changed:
-        changed = filterset.filtered_without().filter(pk__in=over.changed)
-        rows = changed.values_list("response_date", "outcome", "exemption_ids", "keyword_ids")
+        rows = _changed_results(filterset, over).values_list(
+            "response_date", "outcome", "exemption_ids", "keyword_ids"
+        )
         for day, outcome, exemption_ids, keyword_ids in rows:
             tallies.outcome_months[day.replace(day=1), outcome] += 1
             tallies.exemptions.update(exemption_ids)
@@ -508,23 +505,10 @@ def result_tallies(filterset: DisclosureFilter) -> statistics.Tallies | None:
     return tallies
 
 
-def _fetched(results: bitmaps.Results) -> bool:
-    """Whether the ids of the search's matches were fetched (see ``_Found``)."""
-    return getattr(results.found, "ids", None) is not None
-
-
-class _Found:
-    """The ids of every entry a search finds, public or not, fetched once (see
-    ``bitmaps.Results``)."""
-
-    def __init__(self, text: str) -> None:
-        self.text = text
-        self.ids: list[int] | None = None
-
-    def __call__(self) -> list[int]:
-        if self.ids is None:
-            self.ids = _ids_found(self.text)
-        return self.ids
+def _changed_results(filterset: DisclosureFilter, over: bitmaps.Results) -> QuerySet:
+    """The results among the entries changed since the snapshot, which its bits leave
+    out: read from their rows."""
+    return filterset.filtered_without().filter(pk__in=over.changed)
 
 
 # The counts, the page and the statistics of the same results (one FilterSet, in one
@@ -539,7 +523,7 @@ def matches_fetched(filterset: DisclosureFilter) -> bool:
     (to count them, see ``bitmaps.counts``): then any page of them is found from the
     bitmaps for little."""
     over = _looked_up.get(filterset)
-    return over is not None and _fetched(over)
+    return over is not None and over.found_ids is not None
 
 
 def _over_snapshot(filterset: DisclosureFilter) -> bitmaps.Results | None:
@@ -575,7 +559,7 @@ def _look_up_snapshot(filterset: DisclosureFilter) -> bitmaps.Results | None:
     dates = (filterset.cleaned("date_from"), filterset.cleaned("date_to"))
     if dates != (None, None):
         filters["year"] = dates
-    return bitmaps.Results(snapshot_id, query, changed, filters, found=_Found(text))
+    return bitmaps.Results(snapshot_id, query, changed, filters, fetch=lambda: _ids_found(text))
 
 
 def _ids_found(text: str) -> list[int]:

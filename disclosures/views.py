@@ -51,7 +51,7 @@ class PublicDisclosureListMixin:
         number = self.request.GET.get(self.page_kwarg)
         paginator.ids_of_rows = self.ids_of_rows(paginator, number)
         # The ids come from the filtered rows: read those rows by id alone (public, as
-        # every page's are).
+        # every page's are), as summaries show them.
         paginator.rows_by_id = Disclosure.objects.public().for_summaries()
         with self.reading_page(paginator, number):
             page = paginator.page_or_404(number)
@@ -103,7 +103,7 @@ class DisclosureListView(PublicDisclosureListMixin, FilterView):
     strict = False
 
     def get_queryset(self):
-        return Disclosure.objects.public().for_summaries()
+        return Disclosure.objects.public()
 
     def get(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
         # A reference typed in the search box goes straight to that disclosure.
@@ -249,7 +249,7 @@ class KeywordView(FilteredLogMixin, ListView):
 
     def get_queryset(self):
         self.keyword = get_object_or_404(Keyword.objects.public(), slug=self.kwargs["slug"])
-        return self.filtered_log("keyword", self.keyword.slug).qs.for_summaries()
+        return self.filtered_log("keyword", self.keyword.slug).qs
 
     def get_context_data(self, **kwargs) -> dict:
         return super().get_context_data(keyword=self.keyword, **kwargs)
@@ -268,7 +268,7 @@ class ExemptionView(FilteredLogMixin, ListView):
 
     def get_queryset(self):
         self.exemption = get_object_or_404(Exemption, slug=self.kwargs["slug"])
-        return self.filtered_log("exemption", self.exemption.slug).qs.for_summaries()
+        return self.filtered_log("exemption", self.exemption.slug).qs
 
     def get_context_data(self, **kwargs) -> dict:
         return super().get_context_data(exemption=self.exemption, **kwargs)

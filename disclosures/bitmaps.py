@@ -65,6 +65,9 @@ class Snapshot:
     ids: np.ndarray  # by position: ascending within each day
     ids_in_order: np.ndarray  # the disclosures' ids, ascending
     positions_in_order: np.ndarray  # and their positions
+    # The position of each id (-1: not numbered), where ids run densely enough for an
+    # array indexed by id to be small (see ``_numbered``); else None.
+    position_by_id: np.ndarray | None
     facets: dict[str, tuple[list, np.ndarray]]
     # The bitmap id of each counted term, and of each common phrase of two counted words,
     # by the query that finds it, as PostgreSQL writes it ('polic', 'use' <2> 'forc').
@@ -78,11 +81,17 @@ class Snapshot:
         """The bits of a counted term or phrase (see ``terms``); None if not counted."""
         return _term_bits(self.terms[term]) if term in self.terms else None
 
-    def positions_of(self, ids: list[int] | None) -> np.ndarray:
+    def positions_of(self, ids: list[int] | np.ndarray | None) -> np.ndarray:
         """The positions of these disclosures; ids not numbered are left out."""
-        ids_array = np.asarray(ids or [], dtype="<i8")
+        ids_array = np.asarray([] if ids is None else ids, dtype="<i8")
         if not len(ids_array) or not self.size:
             return np.zeros(0, dtype=np.int64)
+        if self.position_by_id is not None:
+            # One read per id, where a binary search takes twenty: 5 ms for the 24,000
+            # matches of a phrase in a million entries, 0.2 ms so.
+            known = ids_array[(ids_array >= 0) & (ids_array < len(self.position_by_id))]
+            positions = self.position_by_id[known]
+            return positions[positions >= 0].astype(np.int64)
         i = np.searchsorted(self.ids_in_order, ids_array).clip(max=self.size - 1)
         return self.positions_in_order[i[self.ids_in_order[i] == ids_array]]
 
@@ -282,10 +291,10 @@ class Results:
     query: str | None
     changed: list[int]
     filters: dict[str, list | tuple]
-    fetch: Callable[[], list[int]]
-    found_ids: list[int] | None = field(default=None, init=False)
+    fetch: Callable[[], np.ndarray]
+    found_ids: np.ndarray | None = field(default=None, init=False)
 
-    def found(self) -> list[int]:
+    def found(self) -> np.ndarray:
         if self.found_ids is None:
             self.found_ids = self.fetch()
         return self.found_ids
@@ -430,15 +439,25 @@ def _snapshot(snapshot_id: int) -> Snapshot:
     )
 
 
+# An array indexed by id is kept when it holds at most this many slots per entry
+# numbered (4 bytes each): ids run densely, unless most entries were deleted.
+DENSE_IDS = 8
+
+
 def _numbered(ids: np.ndarray, days: np.ndarray, facets: dict, terms: dict[str, int]) -> Snapshot:
     """A snapshot of the disclosures ``ids``, in the order of their positions."""
     by_id = np.argsort(ids, kind="stable")
+    position_by_id = None
+    if len(ids) and ids.min() >= 0 and ids.max() < DENSE_IDS * len(ids) + 1024:
+        position_by_id = np.full(int(ids.max()) + 1, -1, dtype=np.int32)
+        position_by_id[ids] = np.arange(len(ids), dtype=np.int32)
     return Snapshot(
         size=len(ids),
         days=days,
         ids=ids,
         ids_in_order=ids[by_id],
         positions_in_order=by_id,
+        position_by_id=position_by_id,
         facets=facets,
         terms=terms,
     )

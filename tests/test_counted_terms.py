@@ -1054,3 +1054,20 @@ def test_the_statistics_page_draws_from_the_bitmaps_in_as_many_queries(
         response = client.get(reverse("disclosures:statistics"))
     assert response.context["figures"].total == rows
     assert [bar.value for bar in response.context["figures"].exemptions] == [rows]
+
+
+@pytest.mark.parametrize("spread", [1, 3, bitmaps.DENSE_IDS * 10])
+def test_positions_of_ids_whether_ids_run_densely_or_not(spread):
+    """Ids numbered densely are looked up in an array indexed by id, sparse ones by a
+    binary search: both find the same positions, and leave out ids not numbered."""
+    rng = np.random.default_rng(spread)
+    size = 5_000
+    ids = rng.permutation(np.arange(1, size + 1) * spread)  # positions in no id order
+    snapshot = bitmaps._numbered(ids, np.zeros(size, dtype="<i8"), facets={}, terms={})
+    assert (snapshot.position_by_id is not None) == (spread < bitmaps.DENSE_IDS)
+    wanted = rng.choice(size, 700, replace=False)
+    strangers = [0, -5, spread * size + 1, 10**12] + ([2] if spread > 2 else [])
+    asked = np.concatenate([ids[wanted], strangers])
+    assert sorted(snapshot.positions_of(asked).tolist()) == sorted(wanted.tolist())
+    assert sorted(snapshot.positions_of(list(asked)).tolist()) == sorted(wanted.tolist())
+    assert len(snapshot.positions_of([])) == len(snapshot.positions_of(None)) == 0

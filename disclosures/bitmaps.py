@@ -317,6 +317,15 @@ class Results:
         }
         return snapshot, matches, chosen
 
+    def in_every_filter(self) -> tuple[Snapshot, np.ndarray] | None:
+        """The snapshot and its results unchanged since: its entries that match the
+        search and every filter; None if the snapshot is gone."""
+        selected = self.selected()
+        if selected is None:
+            return None
+        snapshot, matches, chosen = selected
+        return snapshot, reduce(np.bitwise_and, chosen.values(), matches)
+
 
 def counts(results: Results) -> tuple[int, dict[str, Counter]] | None:
     """The total and the facet counts of the snapshot's results unchanged since; each
@@ -390,15 +399,24 @@ def page_ids(
     return ids
 
 
+def ids(results: Results) -> np.ndarray | None:
+    """The ids of the snapshot's results unchanged since (see ``Results``), in the
+    log's order; None if the snapshot is gone."""
+    found = results.in_every_filter()
+    if found is None:
+        return None
+    snapshot, bits = found
+    return snapshot.ids[np.flatnonzero(np.unpackbits(bits.view(np.uint8), bitorder="little"))]
+
+
 def tallies(results: Results) -> tuple[dict[str, np.ndarray], Counter, Counter] | None:
     """Of the snapshot's results unchanged since (see ``Results``): the response
     dates of those with each outcome (days since 1970), and how many cite each exemption
     and carry each keyword (by id); None if the snapshot is gone."""
-    selected = results.selected()
-    if selected is None:
+    found = results.in_every_filter()
+    if found is None:
         return None
-    snapshot, matches, chosen = selected
-    bits = reduce(np.bitwise_and, chosen.values(), matches)
+    snapshot, bits = found
     known, stack = snapshot.facets["outcome"]
     days = {}
     for outcome, row in zip(known, stack, strict=True):

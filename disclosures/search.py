@@ -22,6 +22,7 @@ import numpy as np
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
 from django.db import DatabaseError, connection, transaction
 from django.db.models import BooleanField, ExpressionWrapper, F, Q, QuerySet, TextField, Value
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Concat
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
@@ -471,6 +472,37 @@ def page_ids(
     if ids is None:
         return None
     return ids[::-1] if newest_first else ids
+
+
+def ranked_by_id(filterset: DisclosureFilter) -> QuerySet | None:
+    """The results by relevance (see ``by_relevance``), read by their ids: those of the
+    last snapshot's results, from its bitmaps, and of the results changed since; None
+    for a search without filters, which the search index alone finds well, or when no
+    snapshot serves.
+
+    Found through the indexes of the search and of each filter, the results cost what
+    the most common filter's index does: PostgreSQL ANDs the 941 entries of a rare word
+    with the 110,000 citing the commonest exemption (10 ms), where reading the 98
+    results by id takes under one.
+    """
+    if not filterset.query_text or _may_keep_counts(filterset):
+        return None
+    over = _over_snapshot(filterset)
+    if over is None:
+        return None
+    found = bitmaps.ids(over)
+    if found is None:
+        return None
+    # One array of ids, where pk__in would send each of thousands as a parameter; the
+    # results changed since are added to it inside the same query.
+    ids_sql, params = "%s::bigint[]", [found.tolist()]
+    if over.changed:
+        changed = _changed_results(filterset, over).values("pk").query.sql_with_params()
+        ids_sql += f" || ARRAY({changed[0]})"
+        params += changed[1]
+    table = Disclosure._meta.db_table
+    by_id = RawSQL(f'"{table}"."id" = ANY({ids_sql})', params, BooleanField())  # noqa: S611
+    return by_relevance(Disclosure.objects.public().filter(by_id), filterset.query_text)
 
 
 def result_tallies(filterset: DisclosureFilter) -> statistics.Tallies | None:

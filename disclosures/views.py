@@ -131,6 +131,9 @@ class DisclosureListView(PublicDisclosureListMixin, FilterView):
         )
         if self.too_many_to_rank:
             queryset = queryset.order_by("-response_date", "-id")
+        elif self.filterset.current_sort == DisclosureFilter.Sort.RELEVANCE:
+            ranked = search.ranked_by_id(self.filterset)
+            queryset = queryset if ranked is None else ranked
         return super().paginate_queryset(queryset, page_size, count=self.facets.total)
 
     def in_date_order(self) -> tuple[DisclosureFilter, bool] | None:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime
 
 from django.contrib.sitemaps import Sitemap
+from django.core.paginator import Paginator
 from django.db.models import Max, Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
@@ -69,6 +70,14 @@ class KeywordSitemap(Sitemap):
 
     def lastmod(self, item: Keyword) -> datetime.datetime:
         return item.lastmod
+
+    @property
+    def paginator(self) -> Paginator:
+        # Counted without the dates: the count of the annotated items read every
+        # keyword link (0.2 s at a million entries) for the index alone.
+        pages = Paginator(self.items(), self.limit)
+        pages.count = Keyword.objects.public().count()
+        return pages
 
     def get_latest_lastmod(self) -> datetime.datetime | None:
         return DisclosureSitemap().get_latest_lastmod()

@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from disclosures.sitemaps import DisclosureSitemap
+from disclosures.sitemaps import DisclosureSitemap, KeywordSitemap
 from tests.factories import DisclosureFactory
 
 pytestmark = pytest.mark.django_db
@@ -94,6 +94,17 @@ def test_a_long_log_is_split_into_numbered_sitemaps(client, monkeypatch):
     assert "http://testserver/sitemap-disclosures.xml?p=3" in index
     assert "http://testserver/sitemap-disclosures.xml?p=4" not in index
     assert len(locations(xml(client.get("/sitemap-disclosures.xml", {"p": 3})))) == 1
+
+
+def test_a_long_keyword_list_is_split_into_numbered_sitemaps(client, monkeypatch):
+    monkeypatch.setattr(KeywordSitemap, "limit", 2)
+    for n in range(5):
+        DisclosureFactory(keywords=[f"Topic {n}"])
+    DisclosureFactory(keywords=["Draft topic"], draft=True)  # not counted: not public
+    index = locations(xml(client.get("/sitemap.xml")))
+    assert "http://testserver/sitemap-keywords.xml?p=3" in index
+    assert "http://testserver/sitemap-keywords.xml?p=4" not in index
+    assert len(locations(xml(client.get("/sitemap-keywords.xml", {"p": 3})))) == 1
 
 
 @pytest.mark.parametrize("page", ["0", "9", "x", "\x00"])

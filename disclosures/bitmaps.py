@@ -23,7 +23,7 @@ import itertools
 import re
 from collections import Counter
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cached_property, lru_cache, reduce
 
 import numpy as np
@@ -273,67 +273,65 @@ def matching(snapshot: Snapshot, query: str) -> np.ndarray | None:
     return bits if at == len(tokens) else None
 
 
-@dataclass
+@dataclass(frozen=True)
 class Results:
-    """A search, or the filtered log, as the bitmaps of a snapshot read it.
+    """A search, or the filtered log, as the bitmaps of a snapshot read it (see
+    ``select``): the snapshot, its entries unchanged since that match the search, and
+    the entries each filter chooses (by facet). ``changed`` are the entries changed
+    since the snapshot, left out of its bits; ``found_by_ids``, whether the matches
+    were found from the ids of every entry the search finds (a search without bits of
+    its own)."""
+
+    snapshot: Snapshot
+    matches: np.ndarray
+    chosen: dict[str, np.ndarray]
+    changed: list[int]
+    found_by_ids: bool
+
+    @cached_property
+    def in_every_filter(self) -> np.ndarray:
+        """The snapshot's results unchanged since: the entries that match the search and
+        every filter."""
+        return reduce(np.bitwise_and, self.chosen.values(), self.matches)
+
+
+def select(
+    snapshot_id: int,
+    query: str | None,
+    changed: list[int],
+    filters: dict[str, list | tuple],
+    fetch: Callable[[], np.ndarray],
+) -> Results | None:
+    """The results of a search as the bitmaps of a snapshot read it; None if the
+    snapshot is gone (a new one was taken meanwhile).
 
     ``query`` is the search as websearch_to_tsquery writes it (None: every entry);
-    ``changed``, the entries changed since the snapshot, left out of its bits;
-    ``filters`` maps a facet to the values chosen (``year``: the first and last dates).
-    A search not made of counted terms (see ``matching``) is read by ``fetch``: the ids
-    of every entry it finds, public or not (only the numbered ones count), fetched once
-    and kept in ``found_ids``. Fetching them costs what finding the entries does, where
-    counting over their rows cost about 5 µs more for each: 130 ms for a phrase of four
-    words in 14,000 entries of a million, against 50 ms.
+    ``changed``, the entries changed since the snapshot; ``filters`` maps a facet to the
+    values chosen (``year``: the first and last dates). A search not made of counted
+    terms (see ``matching``) is read by ``fetch``: the ids of every entry it finds,
+    public or not (only the numbered ones count). Fetching them costs what finding the
+    entries does, where counting over their rows cost about 5 µs more for each: 130 ms
+    for a phrase of four words in 14,000 entries of a million, against 50 ms.
     """
-
-    snapshot_id: int
-    query: str | None
-    changed: list[int]
-    filters: dict[str, list | tuple]
-    fetch: Callable[[], np.ndarray]
-    found_ids: np.ndarray | None = field(default=None, init=False)
-
-    def found(self) -> np.ndarray:
-        if self.found_ids is None:
-            self.found_ids = self.fetch()
-        return self.found_ids
-
-    def selected(self) -> tuple[Snapshot, np.ndarray, dict[str, np.ndarray]] | None:
-        """The snapshot, its entries unchanged since that match the search, and the
-        entries each filter chooses; None if the snapshot is gone (a new one was taken
-        meanwhile)."""
-        try:
-            snapshot = _snapshot(self.snapshot_id)
-            matches = snapshot.everything if self.query is None else matching(snapshot, self.query)
-        except (FacetSnapshot.DoesNotExist, FacetBitmap.DoesNotExist):
-            return None
-        if matches is None:
-            matches = pack(snapshot.positions_of(self.found()), snapshot.size)
-        matches = snapshot.without(matches, self.changed)
-        chosen = {
-            facet: snapshot.dated(*values) if facet == "year" else snapshot.any_of(facet, values)
-            for facet, values in self.filters.items()
-        }
-        return snapshot, matches, chosen
-
-    def in_every_filter(self) -> tuple[Snapshot, np.ndarray] | None:
-        """The snapshot and its results unchanged since: its entries that match the
-        search and every filter; None if the snapshot is gone."""
-        selected = self.selected()
-        if selected is None:
-            return None
-        snapshot, matches, chosen = selected
-        return snapshot, reduce(np.bitwise_and, chosen.values(), matches)
-
-
-def counts(results: Results) -> tuple[int, dict[str, Counter]] | None:
-    """The total and the facet counts of the snapshot's results unchanged since; each
-    facet's counts ignore its own filter. None if the snapshot is gone."""
-    selected = results.selected()
-    if selected is None:
+    try:
+        snapshot = _snapshot(snapshot_id)
+        matches = snapshot.everything if query is None else matching(snapshot, query)
+    except (FacetSnapshot.DoesNotExist, FacetBitmap.DoesNotExist):
         return None
-    snapshot, matches, chosen = selected
+    found_by_ids = matches is None
+    if found_by_ids:
+        matches = pack(snapshot.positions_of(fetch()), snapshot.size)
+    chosen = {
+        facet: snapshot.dated(*values) if facet == "year" else snapshot.any_of(facet, values)
+        for facet, values in filters.items()
+    }
+    return Results(snapshot, snapshot.without(matches, changed), chosen, changed, found_by_ids)
+
+
+def counts(results: Results) -> tuple[int, dict[str, Counter]]:
+    """The total and the facet counts of the snapshot's results unchanged since; each
+    facet's counts ignore its own filter."""
+    snapshot, matches, chosen = results.snapshot, results.matches, results.chosen
 
     def all_filters_but(facet: str | None) -> np.ndarray:
         return reduce(np.bitwise_and, (b for f, b in chosen.items() if f != facet), matches)
@@ -346,9 +344,8 @@ def counts(results: Results) -> tuple[int, dict[str, Counter]] | None:
 
 def page_ids(
     results: Results, changed_found: list[tuple[datetime.date, int]], ranks: range
-) -> list[int] | None:
-    """The ids of the results at these ``ranks``, oldest first (rank 0: the oldest);
-    None if the snapshot is gone.
+) -> list[int]:
+    """The ids of the results at these ``ranks``, oldest first (rank 0: the oldest).
 
     The results are the snapshot's entries unchanged since that are results (see
     ``Results``), and ``changed_found``: the entries changed since that are results
@@ -358,11 +355,7 @@ def page_ids(
     to walk past every result before it. Each changed result goes in where its date
     and id fall.
     """
-    selected = results.selected()
-    if selected is None:
-        return None
-    snapshot, matches, chosen = selected
-    bits = reduce(np.bitwise_and, chosen.values(), matches)
+    snapshot, bits = results.snapshot, results.in_every_filter
     per_word = np.bitwise_count(bits).astype(np.int64)
     running = np.cumsum(per_word)  # the results up to and including each word
 
@@ -399,24 +392,18 @@ def page_ids(
     return ids
 
 
-def ids(results: Results) -> np.ndarray | None:
+def ids(results: Results) -> np.ndarray:
     """The ids of the snapshot's results unchanged since (see ``Results``), in the
-    log's order; None if the snapshot is gone."""
-    found = results.in_every_filter()
-    if found is None:
-        return None
-    snapshot, bits = found
+    log's order."""
+    snapshot, bits = results.snapshot, results.in_every_filter
     return snapshot.ids[np.flatnonzero(np.unpackbits(bits.view(np.uint8), bitorder="little"))]
 
 
-def tallies(results: Results) -> tuple[dict[str, np.ndarray], Counter, Counter] | None:
+def tallies(results: Results) -> tuple[dict[str, np.ndarray], Counter, Counter]:
     """Of the snapshot's results unchanged since (see ``Results``): the response
     dates of those with each outcome (days since 1970), and how many cite each exemption
-    and carry each keyword (by id); None if the snapshot is gone."""
-    found = results.in_every_filter()
-    if found is None:
-        return None
-    snapshot, bits = found
+    and carry each keyword (by id)."""
+    snapshot, bits = results.snapshot, results.in_every_filter
     known, stack = snapshot.facets["outcome"]
     days = {}
     for outcome, row in zip(known, stack, strict=True):

@@ -432,15 +432,12 @@ def _bitmap_counts(filterset: DisclosureFilter) -> tuple[int, dict[str, Counter]
     over = _over_snapshot(filterset)
     if over is None:
         return None
-    counted = bitmaps.counts(over)
-    if counted is None:
-        return None
-    total, counts = counted
+    total, counts = bitmaps.counts(over)
     if over.changed:
         more, more_counts = _counted_over_matches(filterset, among=over.changed)
         total += more
         counts = {facet: counts[facet] + more_counts[facet] for facet in counts}
-    if over.found_ids is not None:  # a search without bits of its own
+    if over.found_by_ids:  # a search without bits of its own
         _note_if_broad(filterset, total)
     return total, counts
 
@@ -469,8 +466,6 @@ def page_ids(
         changed_found = list(_changed_results(filterset, over).values_list("response_date", "pk"))
     ranks = range(total - top, total - bottom) if newest_first else range(bottom, top)
     ids = bitmaps.page_ids(over, changed_found, ranks)
-    if ids is None:
-        return None
     return ids[::-1] if newest_first else ids
 
 
@@ -491,8 +486,6 @@ def ranked_by_id(filterset: DisclosureFilter) -> QuerySet | None:
     if over is None:
         return None
     found = bitmaps.ids(over)
-    if found is None:
-        return None
     # One array of ids, where pk__in would send each of thousands as a parameter; the
     # results changed since are added to it inside the same query.
     ids_sql, params = "%s::bigint[]", [found.tolist()]
@@ -516,10 +509,7 @@ def result_tallies(filterset: DisclosureFilter) -> statistics.Tallies | None:
     over = _over_snapshot(filterset)
     if over is None:
         return None
-    tallied = bitmaps.tallies(over)
-    if tallied is None:
-        return None
-    days, exemptions, keywords = tallied
+    days, exemptions, keywords = bitmaps.tallies(over)
     tallies = statistics.Tallies(exemptions=exemptions, keywords=keywords)
     for outcome, found in days.items():
         months = found.astype("datetime64[D]").astype("datetime64[M]")
@@ -544,7 +534,7 @@ def _changed_results(filterset: DisclosureFilter, over: bitmaps.Results) -> Quer
 
 
 # The counts, the page and the statistics of the same results (one FilterSet, in one
-# request) share one lookup, and the ids of the search's matches once fetched.
+# request) share one lookup: the snapshot's bitmaps read once for them.
 _looked_up: weakref.WeakKeyDictionary[DisclosureFilter, bitmaps.Results | None] = (
     weakref.WeakKeyDictionary()
 )
@@ -555,13 +545,14 @@ def matches_fetched(filterset: DisclosureFilter) -> bool:
     (to count them, see ``bitmaps.counts``): then any page of them is found from the
     bitmaps for little."""
     over = _looked_up.get(filterset)
-    return over is not None and over.found_ids is not None
+    return over is not None and over.found_by_ids
 
 
 def _over_snapshot(filterset: DisclosureFilter) -> bitmaps.Results | None:
     """The last snapshot, the search as it reads it, the entries changed since and the
-    filters as facet values, in one query; None when no snapshot serves these results
-    (not the public log, none taken, too many changes, or only stop words searched)."""
+    filters as facet values, in one query, and the results as its bitmaps read them;
+    None when no snapshot serves these results (not the public log, none taken, or gone
+    since, too many changes, or only stop words searched)."""
     if filterset not in _looked_up:
         _looked_up[filterset] = _look_up_snapshot(filterset)
     return _looked_up[filterset]
@@ -591,7 +582,7 @@ def _look_up_snapshot(filterset: DisclosureFilter) -> bitmaps.Results | None:
     dates = (filterset.cleaned("date_from"), filterset.cleaned("date_to"))
     if dates != (None, None):
         filters["year"] = dates
-    return bitmaps.Results(snapshot_id, query, changed, filters, fetch=lambda: _ids_found(text))
+    return bitmaps.select(snapshot_id, query, changed, filters, fetch=lambda: _ids_found(text))
 
 
 def _ids_found(text: str) -> np.ndarray:

@@ -207,15 +207,7 @@ def top_exemptions(queryset: QuerySet, limit: int = TOP_LIMIT) -> list[Bar]:
         .annotate(n=Count("id"))
         .order_by("-n", "exemption__position", "exemption__code")[:limit]
     )
-    return [
-        Bar(
-            label=f"{code} {name}",
-            value=n,
-            axis_label=code,
-            url=reverse("disclosures:exemption", kwargs={"slug": slug}),
-        )
-        for code, name, slug, n in rows
-    ]
+    return [_exemption_bar(code, name, slug, n) for code, name, slug, n in rows]
 
 
 def top_keywords(queryset: QuerySet, limit: int = TOP_LIMIT) -> list[Bar]:
@@ -226,15 +218,25 @@ def top_keywords(queryset: QuerySet, limit: int = TOP_LIMIT) -> list[Bar]:
         .annotate(n=Count("id"))
         .order_by("-n", "keyword__name")[:limit]
     )
-    return [
-        Bar(
-            label=name,
-            value=n,
-            axis_label=name,
-            url=reverse("disclosures:keyword", kwargs={"slug": slug}),
-        )
-        for name, slug, n in rows
-    ]
+    return [_keyword_bar(name, slug, n) for name, slug, n in rows]
+
+
+def _exemption_bar(code: str, name: str, slug: str, n: int) -> Bar:
+    return Bar(
+        label=f"{code} {name}",
+        value=n,
+        axis_label=code,
+        url=reverse("disclosures:exemption", kwargs={"slug": slug}),
+    )
+
+
+def _keyword_bar(name: str, slug: str, n: int) -> Bar:
+    return Bar(
+        label=name,
+        value=n,
+        axis_label=name,
+        url=reverse("disclosures:keyword", kwargs={"slug": slug}),
+    )
 
 
 @dataclass
@@ -277,23 +279,9 @@ def figures_of(tallies: Tallies, end: datetime.date) -> Figures:
         years=years,
         outcome_years=_shares(by_year),
         exemptions=[
-            Bar(
-                label=f"{e.code} {e.name}",
-                value=tallies.exemptions[e.pk],
-                axis_label=e.code,
-                url=reverse("disclosures:exemption", kwargs={"slug": e.slug}),
-            )
-            for e in cited
+            _exemption_bar(e.code, e.name, e.slug, tallies.exemptions[e.pk]) for e in cited
         ],
-        keywords=[
-            Bar(
-                label=k.name,
-                value=tallies.keywords[k.pk],
-                axis_label=k.name,
-                url=reverse("disclosures:keyword", kwargs={"slug": k.slug}),
-            )
-            for k in carried
-        ],
+        keywords=[_keyword_bar(k.name, k.slug, tallies.keywords[k.pk]) for k in carried],
     )
 
 

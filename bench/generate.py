@@ -110,7 +110,6 @@ class LogMaker:
     ):
         self.size = size
         self.keyword_order = keyword_order
-        self.words = False  # whether rows() also gives the text the vocabulary is made of
         self.rng = rng = random.Random(seed)
         self.bits = rng.getrandbits
         self.keyword_ids = keyword_ids
@@ -298,8 +297,7 @@ class LogMaker:
     # -- all of it -----------------------------------------------------------------------
 
     def rows(self):
-        """Yield (disclosure TSV line, exemption slugs, keyword ids, the text the vocabulary
-        trigger reads or '') in id order."""
+        """Yield (disclosure TSV line, exemption slugs, keyword ids) in id order."""
         rng = self.rng
         offsets = self.response_days()
         days = (END_DATE - START_DATE).days + 2
@@ -351,8 +349,7 @@ class LogMaker:
                     keywords_text,
                 )
             )
-            words = " ".join((title, keywords_text, request, response)) if self.words else ""
-            yield line, exemption_slugs, keywords, words
+            yield line, exemption_slugs, keywords
 
 
 MONTHS = [
@@ -464,33 +461,6 @@ ID_ARRAY_MISMATCHES = """
 """
 
 
-# The vocabulary trigger's expression (migration 0005), over tokens instead of rows.
-WORDS_OF_TOKENS = """
-    INSERT INTO disclosures_searchword (word)
-    SELECT DISTINCT w FROM unnest(%s::text[]) AS t(token),
-      unnest(tsvector_to_array(to_tsvector('simple', unaccent(t.token)))) AS w
-     WHERE w ~ '^[a-z]{3,40}$'
-    ON CONFLICT DO NOTHING
-"""
-# Words of a sample of rows, by the trigger's own expression, missing from the vocabulary.
-VOCABULARY_MISSING = """
-    SELECT DISTINCT w FROM disclosures_disclosure TABLESAMPLE SYSTEM (1) REPEATABLE (7),
-      unnest(tsvector_to_array(to_tsvector('simple', unaccent(
-          coalesce(title, '') || ' ' || coalesce(keywords_text, '') || ' ' ||
-          coalesce(request_text, '') || ' ' || coalesce(response_narrative, ''))))) AS w
-     WHERE w ~ '^[a-z]{3,40}$'
-       AND NOT EXISTS (SELECT 1 FROM disclosures_searchword s WHERE s.word = w)
-     LIMIT 10
-"""
-
-
-def _collect_words(cursor, tokens: set[str]) -> None:
-    batch = 50_000
-    ordered = sorted(tokens)
-    for start in range(0, len(ordered), batch):
-        cursor.execute(WORDS_OF_TOKENS, [ordered[start : start + batch]])
-
-
 def generate(size: int, seed: int = SEED, force: bool = False, triggers: bool = False) -> dict:
     """Bring the log to exactly ``size`` generated disclosures. Returns what was done.
 
@@ -501,9 +471,9 @@ def generate(size: int, seed: int = SEED, force: bool = False, triggers: bool = 
       would write it, and checked afterwards with the trigger's own query. Letting the
       trigger do it UPDATEs every row, which computes every search vector and the
       vocabulary a second time and leaves half the table dead.
-    - the "did you mean" vocabulary is collected from the distinct whitespace-separated
-      tokens of all the texts, with the trigger's own expression (the parser never reads
-      across whitespace, so the words are the same), and checked on a sample of rows.
+    - the "did you mean" vocabulary (the words of public entries, counted) is made once
+      from the loaded rows by ``disclosures_rebuild_vocabulary()``, the SQL the
+      migrations load, instead of once per chunk of rows.
 
     ``triggers=True`` leaves both triggers on instead (slower; same rows).
     """
@@ -557,16 +527,13 @@ def generate(size: int, seed: int = SEED, force: bool = False, triggers: bool = 
 
         exemption_links: list[str] = []
         keyword_links: list[str] = []
-        tokens: set[str] = set()
         words_trigger = f"ALTER TABLE {TABLE} {{}} TRIGGER disclosure_words_inserted"
         if not triggers:
             cursor.execute(words_trigger.format("DISABLE"))
         step = time.monotonic()
         with cursor.copy(f"COPY {TABLE} ({', '.join(columns)}) FROM STDIN") as copy:
             buffer = []
-            maker.words = not triggers
-            for index, (line, slugs, keywords, words) in enumerate(maker.rows(), 1):
-                tokens.update(words.split())
+            for index, (line, slugs, keywords) in enumerate(maker.rows(), 1):
                 if triggers:
                     arrays = "\t{}\t{}"  # the triggers fill them
                 else:
@@ -587,10 +554,6 @@ def generate(size: int, seed: int = SEED, force: bool = False, triggers: bool = 
         log(f"{size:,} disclosures copied", began)
         if not triggers:
             cursor.execute(words_trigger.format("ENABLE"))
-            step = time.monotonic()
-            _collect_words(cursor, tokens)
-            timings["vocabulary"] = time.monotonic() - step
-            log(f"vocabulary collected from {len(tokens):,} distinct tokens", began)
 
         step = time.monotonic()
         exemption_trigger = (
@@ -638,12 +601,9 @@ def generate(size: int, seed: int = SEED, force: bool = False, triggers: bool = 
         log("exemption_ids and keyword_ids checked against the link tables: all agree", began)
         if not triggers:
             step = time.monotonic()
-            cursor.execute(VOCABULARY_MISSING)
-            missing = cursor.fetchall()
-            if missing:
-                raise RuntimeError(f"words the trigger would collect are missing: {missing}")
-            timings["check_vocabulary"] = time.monotonic() - step
-            log("vocabulary checked with the trigger's query on a 1% sample: complete", began)
+            cursor.execute("SELECT disclosures_rebuild_vocabulary()")
+            timings["vocabulary"] = time.monotonic() - step
+            log("vocabulary counted from the public rows", began)
 
         for table in (
             TABLE,

@@ -4,16 +4,18 @@ Every public page gets an ``ETag``, a ``Last-Modified`` and ``Cache-Control: pub
 browser or a cache that already has the page asks "has it changed?" and gets a bodiless
 304 from one small query, without the page's own queries or rendering.
 
-What a page shows can change without its disclosures' ``updated_at`` moving, so the
-validators also cover:
+The log's version is kept by the database (``disclosures/sql/freshness.sql``): every
+statement that changes what a public page could show (a public disclosure inserted,
+changed, withdrawn or deleted; a keyword of one renamed; an exemption edited) adds a note
+to ``PublicChange``. Changes to drafts, scheduled and withdrawn entries add none, so no
+validator tells when an unpublished entry was edited. The one change no statement makes,
+a scheduled entry falling due, is covered by the latest ``published_at`` among public
+disclosures.
 
-- entries leaving the log (return to draft, withdrawal): ``max(updated_at)`` is taken
-  over *every* disclosure, not only the public ones, or a withdrawn entry would stay in a
-  cached list;
-- scheduled entries becoming due: the latest ``published_at`` among public disclosures;
-- renamed keywords and edited exemptions, which have no timestamp: a digest of their rows
-  goes into the ETag. A client that sends only ``If-Modified-Since`` (no ``If-None-Match``,
-  unlike browsers) would not see such an edit until a disclosure changes.
+A disclosure's own page is validated by its row, its keywords, exemptions and documents,
+and only while it is public or withdrawn (its 410 page): for a draft or a scheduled entry
+there are no validators, so it answers the same 404 as an unknown reference whatever the
+request's headers.
 """
 
 from __future__ import annotations
@@ -34,7 +36,7 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.cache import patch_cache_control
 from django.views.decorators.http import condition
 
-from disclosures.models import Disclosure, Document, Exemption, Keyword
+from disclosures.models import Disclosure, Document, Exemption, Keyword, PublicChange
 
 
 @dataclass(frozen=True)
@@ -81,28 +83,26 @@ def log_state() -> State:
         .values("published_at")[:1]
         .query.sql_with_params()
     )
-    # max(updated_at) and the latest due entry each read one end of an index.
+    # The version: a few rows, folded by the worker. The latest due entry: one end of
+    # an index.
     sql = f"""
-        SELECT
-          (SELECT max(updated_at) FROM {_table(Disclosure)}),
-          ({due_sql}),
-          (SELECT md5(string_agg(e::text, '|' ORDER BY e.id)) FROM {_table(Exemption)} e),
-          (SELECT md5(string_agg(concat_ws(':', k.id, k.name, k.slug), '|' ORDER BY k.id))
-             FROM {_table(Keyword)} k)
+        SELECT version.total, version.latest, ({due_sql})
+          FROM (SELECT sum(changes) AS total, max(changed_at) AS latest
+                  FROM {_table(PublicChange)}) AS version
     """  # noqa: S608 -- table names from the models, values as parameters
     with connections[alias].cursor() as cursor:
         cursor.execute(sql, due_params)
-        changed, due, exemptions, keywords = cursor.fetchone()
+        version, changed, due = cursor.fetchone()
     stamps = [stamp for stamp in (changed, due) if stamp is not None]
     return State(
         last_modified=max(stamps) if stamps else None,
-        digest=f"{changed}|{due}|{exemptions}|{keywords}",
+        digest=f"{version}|{due}",
     )
 
 
 def disclosure_state(reference: str) -> State | None:
-    """The state of one disclosure's page (public or withdrawn), in one query; None when
-    no disclosure has that reference."""
+    """The state of one disclosure's page, in one query; None when no public or
+    withdrawn disclosure has that reference (a draft and a scheduled entry included)."""
     if "\x00" in reference:  # PostgreSQL cannot compare text holding NUL.
         return None
     alias = router.db_for_read(Disclosure)
@@ -122,9 +122,10 @@ def disclosure_state(reference: str) -> State | None:
              FROM {_table(Document)} f WHERE f.disclosure_id = d.id)
         FROM {_table(Disclosure)} d
         WHERE d.reference = %s
+          AND (disclosures_is_public(d.status, d.published_at) OR d.status = %s)
     """  # noqa: S608 -- table names from the models, values as parameters
     with connections[alias].cursor() as cursor:
-        cursor.execute(sql, [reference])
+        cursor.execute(sql, [reference, Disclosure.Status.WITHDRAWN])
         row = cursor.fetchone()
     if row is None:
         return None

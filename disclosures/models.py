@@ -680,14 +680,16 @@ class Document(models.Model):
 
 
 class SearchWord(models.Model):
-    """A word seen in a disclosure, for "did you mean" suggestions by trigram similarity.
+    """A word of the public log, for "did you mean" suggestions by trigram similarity,
+    with the number of public disclosures holding it.
 
-    Filled by a database trigger (migration 0005) as disclosures are saved. It may hold
-    words of unpublished entries: a suggestion is only offered after checking that it
-    finds public disclosures (see ``search.suggest``), so no such word is ever shown.
+    Kept by database triggers (``disclosures/sql/vocabulary.sql``) from the text of
+    public disclosures only: a draft, a scheduled, a withdrawn or a deleted entry leaves
+    no word here, so no suggestion can reveal what it says.
     """
 
     word = models.CharField(max_length=40, primary_key=True)
+    entries = models.IntegerField(default=0)
 
     class Meta:
         indexes = [
@@ -696,6 +698,37 @@ class SearchWord(models.Model):
 
     def __str__(self) -> str:
         return self.word
+
+
+class PublicChange(models.Model):
+    """A change to what the public pages show, noted by database triggers
+    (``disclosures/sql/freshness.sql``); the validators of public pages are made of these.
+
+    Changes to drafts, scheduled and withdrawn entries leave no note, so an ETag or a
+    Last-Modified never says when an unpublished entry was edited. Rows are only added
+    (a save never waits for another) and folded into one by the background worker: the
+    sum of ``changes`` is the version of the public log.
+    """
+
+    changed_at = models.DateTimeField()
+    changes = models.IntegerField(default=1)
+
+    def __str__(self) -> str:
+        return f"{self.changes} at {self.changed_at:%Y-%m-%d %H:%M:%S}"
+
+
+class VocabularyPending(models.Model):
+    """A scheduled disclosure whose words join the vocabulary when it is due.
+
+    Nothing in its row changes when its time comes, so no trigger can count it then;
+    the background worker does (``disclosures_count_due_words()``).
+    """
+
+    disclosure_id = models.BigIntegerField(primary_key=True)
+    due_at = models.DateTimeField(db_index=True)
+
+    def __str__(self) -> str:
+        return f"{self.disclosure_id} at {self.due_at:%Y-%m-%d %H:%M}"
 
 
 class CountedTerm(models.Model):

@@ -20,7 +20,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
-from django.db import DatabaseError, connection, transaction
+from django.db import DatabaseError, connection, connections, router, transaction
+from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import BooleanField, ExpressionWrapper, F, Q, QuerySet, TextField, Value
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Concat
@@ -41,6 +42,13 @@ if TYPE_CHECKING:
     from disclosures.filters import DisclosureFilter
 
 logger = logging.getLogger(__name__)
+
+
+def reading() -> BaseDatabaseWrapper:
+    """The connection this request's reads of the log go to: the replica it is pinned to
+    (see ``foilog.routers``), so that raw queries see what the ORM's do."""
+    return connections[router.db_for_read(Disclosure)]
+
 
 # Longer queries are shortened, and the page says so: nobody types 500 characters, and a
 # bounded query keeps websearch_to_tsquery, ts_rank and ts_headline cheap.
@@ -136,14 +144,14 @@ def walking_the_date_index(total: int, rows: int) -> Iterator[None]:
     if total < WALK_FROM:
         yield
         return
-    with connection.cursor() as cursor:
+    with reading().cursor() as cursor:
         cursor.execute(_WALK_SQL, {"rows": rows, "limit": WALK_LIMIT, "total": total})
         before = cursor.fetchone()
     try:
         yield
     finally:
         if before is not None:
-            with connection.cursor() as cursor:
+            with reading().cursor() as cursor:
                 cursor.execute(
                     "SELECT set_config('enable_bitmapscan', %s, false), "
                     "set_config('enable_seqscan', %s, false)",
@@ -267,7 +275,7 @@ def _counted_over_matches(
                   FROM ({matches_sql}) AS matches) AS listed
          GROUP BY GROUPING SETS ((o, y{flags}), (e{flags}), (k{flags}))
     """  # noqa: S608 -- only column names are put in; every value is a parameter
-    with connection.cursor() as cursor:
+    with reading().cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
 
@@ -388,7 +396,7 @@ def _kept_counts(filterset: DisclosureFilter) -> tuple[int, dict[str, Counter]] 
     if not _may_keep_counts(filterset):
         return None
     text = filterset.query_text
-    with connection.cursor() as cursor:
+    with reading().cursor() as cursor:
         cursor.execute(_KEPT_COUNTS_SQL, {"config": SEARCH_CONFIG, "text": text or None})
         rows = cursor.fetchall()
     if ("counted", None, 1) not in rows:
@@ -562,7 +570,7 @@ def _look_up_snapshot(filterset: DisclosureFilter) -> bitmaps.Results | None:
     if not _is_public_log(filterset.queryset):
         return None
     text = filterset.query_text
-    with connection.cursor() as cursor:
+    with reading().cursor() as cursor:
         cursor.execute(
             _SNAPSHOT_SQL,
             {"config": SEARCH_CONFIG, "text": text or None, "changes": MAX_CHANGES + 1},
@@ -591,7 +599,7 @@ def _ids_found(text: str) -> np.ndarray:
     They come as one string of 8-byte integers, read as an array without a Python int
     made for each: tens of thousands for a phrase.
     """
-    with connection.cursor() as cursor:
+    with reading().cursor() as cursor:
         cursor.execute(
             "SELECT coalesce(string_agg(int8send(id), ''), '') FROM disclosures_disclosure "
             "WHERE search_vector @@ websearch_to_tsquery(%s::regconfig, %s::text)",
@@ -763,16 +771,29 @@ def add_headlines(rows: Sequence[Disclosure], text: str) -> None:
 
 
 _WORD = re.compile(r"[^\W\d_]{3,40}")
+# Each word typed that the vocabulary lacks is replaced by the nearest of a few trigram
+# candidates that finds public disclosures on its own. The vocabulary holds only words of
+# public entries (disclosures/sql/vocabulary.sql); the check also rules out stop words,
+# which find nothing.
 _SUGGESTIONS_SQL = """
     WITH terms AS (
         SELECT ord, lower(unaccent(term)) AS norm
-          FROM unnest(%s::text[]) WITH ORDINALITY AS t(term, ord)
+          FROM unnest(%(words)s::text[]) WITH ORDINALITY AS t(term, ord)
     )
     SELECT ord,
            CASE WHEN EXISTS (SELECT 1 FROM disclosures_searchword WHERE word = norm) THEN NULL
-           ELSE (SELECT word FROM disclosures_searchword
-                  WHERE word %% norm
-                  ORDER BY levenshtein(word, norm), similarity(word, norm) DESC, word
+           ELSE (SELECT c.word
+                   FROM (SELECT word, levenshtein(word, norm) AS distance,
+                                similarity(word, norm) AS likeness
+                           FROM disclosures_searchword
+                          WHERE word %% norm
+                          ORDER BY distance, likeness DESC, word
+                          LIMIT 5) AS c
+                  WHERE EXISTS (
+                        SELECT 1 FROM disclosures_disclosure AS d
+                         WHERE disclosures_is_public(d.status, d.published_at)
+                           AND d.search_vector @@ plainto_tsquery(%(config)s::regconfig, c.word))
+                  ORDER BY c.distance, c.likeness DESC, c.word
                   LIMIT 1)
            END
       FROM terms ORDER BY ord
@@ -782,20 +803,21 @@ _SUGGESTIONS_SQL = """
 def suggest(text: str, public: QuerySet) -> str | None:
     """A corrected query for misspelt words ("polcing drones" → "policing drones"), or None.
 
-    Each word not in the vocabulary is replaced by its nearest vocabulary word (trigram
-    candidates, closest by edit distance). The vocabulary may hold words of unpublished
-    entries, so a suggestion is offered only if it finds public disclosures. Two queries
-    at most, whatever the number of words.
+    Each word not in the vocabulary of the public log is replaced by its nearest word of
+    that vocabulary (trigram candidates, closest by edit distance) that finds public
+    disclosures on its own, and the whole suggestion must find some too. So nothing but
+    the public log's own words is ever suggested, whatever operators the query holds.
+    Two queries at most, whatever the number of words.
     """
     matches = list(_WORD.finditer(text))
     words = [m.group() for m in matches if m.group() != "OR"]
     if not words:
         return None
-    with connection.cursor() as cursor:
+    with reading().cursor() as cursor:
         # Typing slips such as "tasres" for "tasers" score about 0.27; pg_trgm's default
         # threshold of 0.3 would miss them.
         cursor.execute("SELECT set_config('pg_trgm.similarity_threshold', '0.2', false)")
-        cursor.execute(_SUGGESTIONS_SQL, [words])
+        cursor.execute(_SUGGESTIONS_SQL, {"words": words, "config": SEARCH_CONFIG})
         replacements = [row[1] for row in cursor.fetchall()]
     if not any(replacements):
         return None

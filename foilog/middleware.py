@@ -11,7 +11,7 @@ from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
 
-from foilog.routers import reads_from_primary
+from foilog.routers import one_replica, reads_from_primary
 
 logger = logging.getLogger(__name__)
 
@@ -37,7 +37,8 @@ class PermissionsPolicyMiddleware:
 
 
 class PrimaryDatabaseMiddleware:
-    """Staff requests read from the primary database, never from a lagging replica.
+    """Staff requests read from the primary database, never from a lagging replica; any
+    other request reads from one replica throughout (see ``foilog.routers``).
 
     A request is a staff one when it writes (POST …), is under ``/admin/`` or carries a
     session cookie: public visitors have no cookies at all.
@@ -54,7 +55,8 @@ class PrimaryDatabaseMiddleware:
         ):
             with reads_from_primary():
                 return self.get_response(request)
-        return self.get_response(request)
+        with one_replica():
+            return self.get_response(request)
 
 
 class DatabaseUnavailableMiddleware:

@@ -5,6 +5,11 @@ A replica lags the primary by a moment, which public pages can bear and staff ca
 colleague who saves a disclosure and sees the old version would save it again. So reads
 stay on the primary inside a transaction and while ``reads_from_primary()`` is in force,
 which ``foilog.middleware.PrimaryDatabaseMiddleware`` turns on for staff requests.
+
+A public request reads from one replica from start to end (``one_replica()``, which the
+same middleware puts around every other request). Replicas lag by different amounts: a
+page's validators read from an up-to-date replica and its body from a lagging one would
+keep the old page in the cache under the new ETag, a withdrawn disclosure included.
 """
 
 from __future__ import annotations
@@ -18,6 +23,8 @@ from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, connections
 
 _on_primary: ContextVar[bool] = ContextVar("foilog_reads_on_primary", default=False)
+# Inside ``one_replica()``: the replica chosen for the block, once a read has chosen it.
+_pinned: ContextVar[list[str] | None] = ContextVar("foilog_reads_pinned_to", default=None)
 
 
 @contextmanager
@@ -28,6 +35,22 @@ def reads_from_primary() -> Iterator[None]:
         yield
     finally:
         _on_primary.reset(token)
+
+
+@contextmanager
+def one_replica() -> Iterator[None]:
+    """Within this block every read goes to the same database: one replica, chosen at
+    random by the first read, or the primary when there are none."""
+    token = _pinned.set([])
+    try:
+        yield
+    finally:
+        _pinned.reset(token)
+
+
+def pick_replica(replicas: list[str]) -> str:
+    """One of the replicas, at random: spreading the load, not a secret."""
+    return random.choice(replicas)  # noqa: S311
 
 
 def replica_aliases() -> list[str]:
@@ -43,7 +66,12 @@ class ReplicaRouter:
         replicas = replica_aliases()
         if not replicas or _on_primary.get() or connections[DEFAULT_DB_ALIAS].in_atomic_block:
             return DEFAULT_DB_ALIAS
-        return random.choice(replicas)  # noqa: S311 -- spreading load, not a secret
+        pinned = _pinned.get()
+        if pinned is None:
+            return pick_replica(replicas)
+        if not pinned:
+            pinned.append(pick_replica(replicas))
+        return pinned[0]
 
     def db_for_write(self, model, **hints) -> str:
         return DEFAULT_DB_ALIAS

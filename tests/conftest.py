@@ -5,13 +5,30 @@ from tests.factories import DisclosureFactory
 
 @pytest.fixture(scope="session")
 def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
-    """Add ``replica1``, a test mirror of the default database, for the replica router's
-    tests (tests/test_routers.py). Nothing uses it unless a test asks for it."""
+    """Add ``replica1``, a test mirror of the default database, and ``lagging``, a
+    database of its own that a test fills to play a replica lagging behind, for the
+    replica router's tests (tests/test_routers.py). Nothing uses them unless a test asks
+    for them (and only such a test pays for making ``lagging``); the router counts
+    ``lagging`` among the replicas only when a test says so."""
     from django.conf import settings
     from django.db import connections
 
     default = connections.settings["default"]
     settings.DATABASES["replica1"] = {**default, "TEST": {**default["TEST"], "MIRROR": "default"}}
+    settings.DATABASES["lagging"] = {
+        **default,
+        "TEST": {**default["TEST"], "NAME": "test_foilog_lagging_replica"},
+    }
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup):
+    """``lagging`` starts each test empty, however the test rolls back: it holds only
+    what a test puts there, never a copy of the primary's seed data."""
+    from django.db import connections
+
+    if hasattr(connections["lagging"], "_test_serialized_contents"):
+        del connections["lagging"]._test_serialized_contents
 
 
 @pytest.fixture(autouse=True)

@@ -5,7 +5,7 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from disclosures.models import Disclosure, Exemption, Keyword
+from disclosures.models import Disclosure, Exemption, Keyword, PublicChange
 from tests.factories import DisclosureFactory
 
 pytestmark = pytest.mark.django_db
@@ -74,10 +74,11 @@ def test_editing_a_disclosure_changes_the_lists_etag(client, drones):
 
 
 def test_editing_a_disclosure_moves_last_modified_on(client, drones):
+    # The log's last change was yesterday, and a client has the page of then.
+    PublicChange.objects.update(changed_at=timezone.now() - datetime.timedelta(days=1))
     first = client.get("/disclosures/")
-    Disclosure.objects.filter(pk=drones.pk).update(
-        updated_at=timezone.now() + datetime.timedelta(seconds=5)
-    )
+    drones.title = "Drones, corrected"
+    drones.save()
     again = client.get("/disclosures/", headers={"if-modified-since": first["Last-Modified"]})
     assert again.status_code == 200
 
@@ -201,3 +202,68 @@ def test_every_page_of_a_search_shares_its_counts_until_the_log_changes(
     again = client.get("/disclosures/", {"q": "drones", "page": 2, "sort": "oldest"})
     assert again.context["facets"].total == 26
     assert again.context["paginator"].count == 26
+
+
+@pytest.mark.parametrize("kind", ["draft", "scheduled"])
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {},
+        {"if-none-match": "*"},
+        {"if-modified-since": "Thu, 01 Jan 1970 00:00:00 GMT"},
+        {"if-none-match": '"anything"'},
+    ],
+)
+def test_an_unpublished_entry_answers_as_an_unknown_reference_whatever_the_headers(
+    client, kind, headers
+):
+    DisclosureFactory(reference="HIDDEN-1", title="Not yet public", **{kind: True})
+    hidden = client.get("/disclosures/HIDDEN-1/", headers=headers)
+    unknown = client.get("/disclosures/HIDDEN-2/", headers=headers)
+    assert hidden.status_code == unknown.status_code == 404
+    for response in (hidden, unknown):
+        assert "ETag" not in response
+        assert "Last-Modified" not in response
+    assert hidden.content == unknown.content.replace(b"HIDDEN-2", b"HIDDEN-1")
+
+
+def test_editing_a_draft_changes_no_public_validator(client, drones):
+    draft = DisclosureFactory(reference="DRAFT-9", title="Draft", draft=True)
+    first = client.get("/disclosures/")
+    draft.title = "Draft, reworded"
+    draft.save()
+    DisclosureFactory(reference="DRAFT-10", draft=True)
+    again = client.get("/disclosures/")
+    assert again["ETag"] == first["ETag"]
+    assert again["Last-Modified"] == first["Last-Modified"]
+
+
+CACHED_SURFACES = [
+    "/",
+    "/disclosures/",
+    "/disclosures/?q=drones",
+    "/disclosures/?exemption=s40-2",
+    "/disclosures/feed/",
+    "/disclosures/feed/?q=drones",
+    "/keywords/drones/",
+    "/exemptions/",
+    "/exemptions/s40-2/",
+    "/sitemap.xml",
+    "/sitemap-disclosures.xml",
+]
+
+
+def test_deleting_a_disclosure_leaves_no_cached_public_page_showing_it(client, drones):
+    other = DisclosureFactory(reference="FOI/23/9999", keywords=["Drones"], exemptions=["s40-2"])
+    first = {url: client.get(url) for url in CACHED_SURFACES}
+    for url, response in first.items():
+        assert response.status_code == 200, url
+        assert b"FOI/23/1234" in response.content or url in ("/exemptions/", "/sitemap.xml"), url
+    exemption_count = first["/exemptions/"].content
+    drones.delete()
+    for url, response in first.items():
+        again = revalidate(client, url, response)
+        assert again.status_code == 200, url
+        assert b"FOI/23/1234" not in again.content, url
+    assert client.get("/exemptions/").content != exemption_count  # one citation fewer
+    assert client.get(other.get_absolute_url()).status_code == 200

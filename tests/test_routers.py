@@ -8,8 +8,10 @@ import pytest
 from django.db import connections, transaction
 
 from disclosures.models import Disclosure, Exemption
+from foilog import routers
 from foilog.database import replica_settings
-from foilog.routers import ReplicaRouter, reads_from_primary
+from foilog.routers import ReplicaRouter, one_replica, reads_from_primary
+from tests.factories import DisclosureFactory
 
 REPLICAS = ["default", "replica1"]
 
@@ -109,3 +111,47 @@ class _Counter:
     def __call__(self, execute, sql, params, many, context):
         self.calls += 1
         return execute(sql, params, many, context)
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True, databases=REPLICAS)
+def test_reads_in_one_block_go_to_one_replica(monkeypatch):
+    monkeypatch.setattr(routers, "replica_aliases", lambda: ["replica1", "replica2"])
+    picks = iter(["replica2", "replica1", "replica1"])
+    monkeypatch.setattr(routers, "pick_replica", lambda replicas: next(picks))
+    router = ReplicaRouter()
+    with one_replica():
+        assert {router.db_for_read(Disclosure) for _ in range(5)} == {"replica2"}
+    assert router.db_for_read(Disclosure) == "replica1"  # outside: each read picks
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True, databases=[*REPLICAS, "lagging"])
+def test_a_lagging_replicas_page_is_never_kept_under_the_fresh_etag(
+    client, replica_router, settings, monkeypatch
+):
+    """``replica1`` (a mirror of the primary) has the withdrawal; ``lagging`` lags and
+    still shows the disclosure public. A page's validators read from one and its body
+    from the other would be kept under the withdrawn state's ETag and served from the
+    cache, full text and all."""
+    settings.FOILOG_PAGE_CACHE_SECONDS = 600
+    monkeypatch.setattr(routers, "replica_aliases", lambda: ["replica1", "lagging"])
+    entry = DisclosureFactory(reference="LAG-1", title="Named officer")
+    # The lagging replica: the same row, as it was before the withdrawal.
+    lagging = Disclosure.objects.using("default").values().get(pk=entry.pk)
+    lagging.pop("search_vector")
+    Disclosure.objects.using("lagging").bulk_create([Disclosure(**lagging)])
+    entry.withdraw("It named an officer.")
+
+    # The first read of a request picks the fresh replica; any later pick, the lagging
+    # one. Pinned, the whole request reads from its first pick.
+    picks = []
+
+    def pick(replicas):
+        picks.append(len(picks))
+        return "replica1" if len(picks) == 1 else "lagging"
+
+    monkeypatch.setattr(routers, "pick_replica", pick)
+    first = client.get("/disclosures/LAG-1/")
+    assert first.status_code == 410
+    monkeypatch.setattr(routers, "pick_replica", lambda replicas: "replica1")
+    again = client.get("/disclosures/LAG-1/")
+    assert again.status_code == 410

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from disclosures import search
-from disclosures.models import Disclosure, Outcome
+from disclosures.models import Disclosure, Outcome, SearchWord
 from tests.factories import DisclosureFactory
 
 pytestmark = pytest.mark.django_db
@@ -192,6 +192,116 @@ def test_words_of_unpublished_entries_are_never_suggested(client, unpublished):
     DisclosureFactory(reference="Q", title="Quarterly figures")
     # "Secret" exists only in unpublished entries.
     assert client.get(LIST, {"q": "secrte"}).context["suggestion"] is None
+
+
+def suggestion(client, q: str) -> str | None:
+    return client.get(LIST, {"q": q}).context["suggestion"]
+
+
+def vocabulary() -> set[str]:
+    return set(SearchWord.objects.values_list("word", flat=True))
+
+
+# Each word below appears in one kind of entry the public must never see, and nowhere
+# else; "police" is in a public entry, so queries joining them with OR or - find it.
+HIDDEN_WORDS = {
+    "draft": "watchlist",
+    "scheduled": "tutoring",
+    "withdrawn": "religiously",
+    "deleted": "superintendent",
+}
+TYPED = {
+    "watchlist": "watchlst",
+    "tutoring": "tutorng",
+    "religiously": "religiosly",
+    "superintendent": "superintendnt",
+}
+
+
+@pytest.fixture
+def hidden_words(db):
+    DisclosureFactory(reference="PUBLIC", title="Police vehicles", request_text="Police cars")
+    DisclosureFactory(reference="D", title="Watchlist entries", draft=True)
+    DisclosureFactory(reference="S", title="Tutoring costs", scheduled=True)
+    DisclosureFactory(reference="W", title="Religiously motivated crime", withdrawn=True)
+    gone = DisclosureFactory(reference="X", title="Superintendent pay")
+    gone.delete()
+
+
+@pytest.mark.parametrize("kind", HIDDEN_WORDS)
+def test_no_word_of_an_unpublished_or_deleted_entry_is_suggested(client, hidden_words, kind):
+    word = HIDDEN_WORDS[kind]
+    typed = TYPED[word]
+    assert word not in vocabulary()
+    for q in (typed, f"{typed} OR police", f"police -{typed}", f"police {typed}"):
+        offered = suggestion(client, q)
+        assert offered is None or word not in offered, (q, offered)
+
+
+def test_withdrawing_an_entry_takes_its_words_out_of_the_vocabulary(client):
+    DisclosureFactory(reference="PUBLIC", title="Police vehicles")
+    entry = DisclosureFactory(reference="W", title="Watchlist entries")
+    assert "watchlist" in vocabulary()
+    assert suggestion(client, "watchlst OR police") == "watchlist OR police"
+    entry.withdraw("Published in error.")
+    assert "watchlist" not in vocabulary()
+    assert suggestion(client, "watchlst OR police") is None
+
+
+def test_a_word_stays_while_another_public_entry_holds_it(client):
+    DisclosureFactory(reference="A", title="Watchlist entries")
+    second = DisclosureFactory(reference="B", title="Watchlist policy")
+    second.unpublish()
+    assert SearchWord.objects.get(word="watchlist").entries == 1
+    assert "policy" not in vocabulary()
+
+
+def test_an_edit_replaces_the_words_of_the_old_text(client):
+    entry = DisclosureFactory(reference="A", title="Watchlist entries")
+    entry.title = "Tutoring costs"
+    entry.save()
+    assert {"tutoring", "costs"} <= vocabulary()
+    assert not {"watchlist", "entries"} & vocabulary()
+
+
+def test_a_scheduled_entrys_words_are_counted_once_it_is_due(client):
+    DisclosureFactory(reference="PUBLIC", title="Police vehicles")
+    entry = DisclosureFactory(reference="S", title="Tutoring costs", scheduled=True)
+    assert "tutoring" not in vocabulary()
+    Disclosure.objects.filter(pk=entry.pk).update(
+        published_at=timezone.now() - datetime.timedelta(minutes=1)
+    )
+    # An update of the row counts it at once; one with no row change waits for the
+    # worker's count of due entries.
+    assert "tutoring" in vocabulary()
+
+
+def test_the_worker_counts_entries_that_came_due_without_a_change(client):
+    entry = DisclosureFactory(reference="S", title="Tutoring costs", scheduled=True)
+    with connection.cursor() as cursor:
+        # As if its time had come: the row is left as it was.
+        cursor.execute("SET LOCAL session_replication_role = replica")  # no triggers
+        cursor.execute(
+            "UPDATE disclosures_disclosure SET published_at = now() - interval '1 minute' "
+            "WHERE id = %s",
+            [entry.pk],
+        )
+        cursor.execute("SET LOCAL session_replication_role = origin")
+        cursor.execute(
+            "UPDATE disclosures_vocabularypending SET due_at = now() - interval '1 minute'"
+        )
+        assert "tutoring" not in vocabulary()
+        cursor.execute("SELECT disclosures_count_due_words()")
+        assert cursor.fetchone()[0] == 1
+    assert "tutoring" in vocabulary()
+    assert suggestion(client, "tutorng") == "tutoring"
+
+
+def test_a_suggested_word_finds_public_entries_on_its_own(client):
+    # "the" is in the vocabulary, but a stop word finds nothing: never offered for "thw".
+    DisclosureFactory(reference="A", title="The police vehicles")
+    assert "the" in vocabulary()
+    assert suggestion(client, "thw police") is None
 
 
 def test_empty_result_says_so_and_offers_to_clear_filters(client):

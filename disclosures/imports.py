@@ -34,6 +34,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
+from disclosures import safety
 from disclosures.models import (
     Change,
     Disclosure,
@@ -271,7 +272,12 @@ def _xlsx_grid(data: bytes, sheet: str | None) -> tuple[list[tuple[int, list[Any
     import openpyxl  # imported here: only XLSX imports need it
 
     try:
+        # The guard of the document checks first: a few kilobytes that expand to a
+        # gigabyte are refused before openpyxl unpacks anything.
+        safety.open_zip(data).close()
         workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except safety.UnsafeDocumentError as error:
+        raise LogFileError(f"The workbook cannot be read safely: {error}.") from None
     except (zipfile.BadZipFile, KeyError, OSError, ValueError) as error:
         raise LogFileError(f"The file is not a readable .xlsx workbook ({error}).") from None
     try:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import zipfile
 from collections.abc import Sequence
 from typing import Any
 
@@ -71,3 +72,20 @@ def xlsx_bytes(
     data = io.BytesIO()
     workbook.save(data)
     return data.getvalue()
+
+
+def xlsx_zip_bomb(cell_size: int = 12_000_000) -> bytes:
+    """A workbook of a few kilobytes whose request cell holds ``cell_size`` characters
+    (openpyxl cuts a cell at 32,767, so the sheet is written anew)."""
+    data = xlsx_bytes([log_row(request="x" * 32_767)])
+    bomb = io.BytesIO()
+    with (
+        zipfile.ZipFile(io.BytesIO(data)) as source,
+        zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as target,
+    ):
+        for item in source.infolist():
+            content = source.read(item)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                content = content.replace(b"x" * 32_767, b"x" * cell_size)
+            target.writestr(item.filename, content)
+    return bomb.getvalue()

@@ -3,12 +3,13 @@ import zoneinfo
 
 import pytest
 from django.contrib.auth.models import User
+from django.core.files.uploadedfile import SimpleUploadedFile
 
 from disclosures import imports
 from disclosures.imports import Action, LogFileError, read_log
 from disclosures.models import Change, Disclosure, Exemption, Keyword, Outcome
 from tests.factories import DisclosureFactory, KeywordFactory
-from tests.log_files import HEADINGS, csv_bytes, log_row, xlsx_bytes
+from tests.log_files import HEADINGS, csv_bytes, log_row, xlsx_bytes, xlsx_zip_bomb
 
 UK = zoneinfo.ZoneInfo("Europe/London")
 
@@ -274,6 +275,30 @@ def test_xlsx_named_sheet():
 def test_unreadable_files_are_refused(data, filename):
     with pytest.raises(LogFileError):
         read_log(data, filename)
+
+
+def test_a_workbook_that_expands_like_a_zip_bomb_is_refused_unread(monkeypatch):
+    # A few kilobytes holding one cell of 12 MB: refused by the document checks' guard
+    # before openpyxl reads the cell.
+    data = xlsx_zip_bomb()
+    assert len(data) < 100_000
+
+    def never(*args, **kwargs):
+        raise AssertionError("openpyxl opened a zip bomb")
+
+    monkeypatch.setattr("openpyxl.load_workbook", never)
+    with pytest.raises(LogFileError, match="zip bomb"):
+        read_log(data, "log.xlsx")
+
+
+def test_the_admin_import_refuses_a_zip_bomb_too(admin_client):
+    data = xlsx_zip_bomb()
+    upload = SimpleUploadedFile("log.xlsx", data)
+    response = admin_client.post(
+        "/admin/disclosures/disclosure/import/", {"file": upload}, follow=True
+    )
+    assert "zip bomb" in response.content.decode()
+    assert not Disclosure.objects.exists()
 
 
 # Importing ---------------------------------------------------------------------------------

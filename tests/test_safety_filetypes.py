@@ -203,6 +203,20 @@ def test_xml_with_entity_declarations_is_unreadable_not_expanded():
     assert extract_text(data) == ""
 
 
+def test_utf16_xml_with_an_internal_entity_is_refused_not_expanded():
+    # A search of the raw bytes for "<!entity" misses UTF-16, where every letter has a
+    # zero byte beside it; the parser itself must refuse the declaration.
+    part = (
+        '<?xml version="1.0" encoding="UTF-16"?><!DOCTYPE d [<!ENTITY name "Jane Smith">]>'
+        '<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">'
+        "<w:body><w:p><w:r><w:t>&name;</w:t></w:r></w:p></w:body></w:document>"
+    ).encode("utf-16")
+    data = zip_of({"[Content_Types].xml": "<Types/>", "word/document.xml": part})
+
+    assert [f.check for f in check_document(data)] == ["unreadable"]
+    assert "Jane Smith" not in extract_text(data)
+
+
 def test_archive_that_expands_too_far_is_unreadable(monkeypatch):
     monkeypatch.setattr(safety, "MAX_MEMBER_BYTES", 1000)
 

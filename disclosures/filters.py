@@ -14,7 +14,7 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from disclosures import search
-from disclosures.models import Disclosure, Exemption, Keyword, Outcome
+from disclosures.models import Disclosure, Exemption, Keyword, Outcome, date_range_validators
 
 
 class SlugMultipleChoiceField(forms.MultipleChoiceField):
@@ -91,6 +91,7 @@ class DisclosureFilter(django_filters.FilterSet):
         field_name="response_date",
         lookup_expr="gte",
         input_formats=["%Y-%m-%d"],
+        validators=date_range_validators(),
         widget=forms.DateInput(attrs={"type": "date"}),
     )
     date_to = django_filters.DateFilter(
@@ -98,6 +99,7 @@ class DisclosureFilter(django_filters.FilterSet):
         field_name="response_date",
         lookup_expr="lte",
         input_formats=["%Y-%m-%d"],
+        validators=date_range_validators(),
         widget=forms.DateInput(attrs={"type": "date"}),
     )
     sort = django_filters.ChoiceFilter(

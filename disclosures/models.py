@@ -6,6 +6,7 @@ public surface starts from it.
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import json
 import re
@@ -18,6 +19,7 @@ from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models.functions import Lower, Now, Upper
 from django.urls import reverse
@@ -30,6 +32,22 @@ from disclosures.safety import Finding
 
 # The text search configuration made by migration 0001: English stemming, accents ignored.
 SEARCH_CONFIG = "foilog"
+
+
+# The dates the log can hold: none earlier than 1900 (no disclosure log reaches back that
+# far, and counting months back from a date in year 1 would leave the calendar), none
+# later than the last day Python can count to. A filter outside them is refused.
+EARLIEST_DATE = datetime.date(1900, 1, 1)
+LATEST_DATE = datetime.date(9999, 12, 31)
+DATE_RANGE_MESSAGE = _("Dates run from 1 January 1900 to 31 December 9999.")
+
+
+def date_range_validators() -> list:
+    """Validators that keep a date within the dates the log can hold."""
+    return [
+        MinValueValidator(EARLIEST_DATE, message=DATE_RANGE_MESSAGE),
+        MaxValueValidator(LATEST_DATE, message=DATE_RANGE_MESSAGE),
+    ]
 
 
 class Outcome(models.TextChoices):
@@ -262,7 +280,7 @@ class Disclosure(models.Model):
     exemptions = models.ManyToManyField(
         Exemption, verbose_name=_("exemptions"), blank=True, related_name="disclosures"
     )
-    response_date = models.DateField(_("response date"))
+    response_date = models.DateField(_("response date"), validators=date_range_validators())
     response_narrative = models.TextField(_("response"), blank=True)
     keywords = models.ManyToManyField(
         Keyword, verbose_name=_("keywords"), blank=True, related_name="disclosures"

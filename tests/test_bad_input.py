@@ -89,3 +89,40 @@ def test_hostile_detail_references_are_404_not_500(client):
 def test_bad_keyword_and_exemption_urls_are_404(client):
     assert client.get("/keywords/nope/").status_code == 404
     assert client.get("/exemptions/nope/").status_code == 404
+
+
+# Every page that takes the list's filters.
+FILTERED_PAGES = [
+    LIST,
+    "/statistics/",
+    "/disclosures/feed/",
+    "/disclosures/export.csv",
+    "/disclosures/export.json",
+    "/api/v1/disclosures/",
+]
+
+
+@pytest.mark.parametrize("url", FILTERED_PAGES)
+@pytest.mark.parametrize(
+    ("param", "value"),
+    [("date_to", "0001-01-01"), ("date_from", "0001-01-01"), ("date_to", "1899-12-31")],
+)
+def test_dates_the_log_cannot_hold_are_a_400_with_the_range(client, url, param, value):
+    response = client.get(url, {param: value})
+    assert response.status_code == 400
+    assert "1 January 1900" in response.content.decode()
+
+
+@pytest.mark.parametrize("url", FILTERED_PAGES)
+@pytest.mark.parametrize(
+    "dates",
+    [
+        {"date_from": "1900-01-01"},
+        {"date_to": "1900-01-01"},
+        {"date_from": "9999-12-31"},
+        {"date_to": "9999-12-31"},
+        {"date_from": "1900-01-01", "date_to": "9999-12-31"},
+    ],
+)
+def test_the_first_and_last_dates_the_log_can_hold_are_answered(client, url, dates):
+    assert client.get(url, dates).status_code == 200

@@ -1,10 +1,16 @@
 """The log as data files: ``/disclosures/export.csv`` and ``/disclosures/export.json``.
 
 Both take the list page's parameters through the shared DisclosureFilter and hold every
-result, in the page's order. They are streamed: rows are read from the database a chunk
-at a time (a server-side cursor; exemptions and keywords named from the ids each row
-carries) and written out as they come, so a million rows need no more memory than a
-thousand.
+result, always in date order: newest first, or oldest first with ``sort=oldest``. Never
+by relevance, which would rank every match before the first row could be sent (seconds
+for a common word in a million entries); in date order the first rows come from the
+date index at once. They are streamed: rows are read from the database a chunk at a
+time (a server-side cursor; exemptions and keywords named from the ids each row carries)
+and written out as they come, so a million rows need no more memory than a thousand.
+
+One client address may have only ``MAX_DOWNLOADS_PER_CLIENT`` downloads running at once;
+another answers 429 until one finishes, so no one can tie up every worker and database
+connection by opening downloads.
 
 Columns, in this order; new ones are only ever added at the end:
 
@@ -22,10 +28,13 @@ Columns, in this order; new ones are only ever added at the end:
 
 from __future__ import annotations
 
+import contextlib
 import csv
+import hashlib
 import json
 from collections.abc import Iterable, Iterator
 
+from django.core.cache import cache
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, StreamingHttpResponse
 from django.urls import reverse
@@ -34,6 +43,7 @@ from django.views.decorators.http import require_safe
 
 from disclosures.filters import DisclosureFilter
 from disclosures.models import Disclosure, Exemption, Keyword, Outcome
+from foilog.proxy import client_ip
 
 COLUMNS = (
     "reference",
@@ -165,6 +175,52 @@ def in_blocks(pieces: Iterable[str], size: int = BLOCK_SIZE) -> Iterator[str]:
         yield "".join(block)
 
 
+# Downloads one client address may have running at once. Counted in the cache: across
+# every server with REDIS_URL, per server process without it.
+MAX_DOWNLOADS_PER_CLIENT = 3
+# A count a worker never gave back (killed mid-download) lapses after this long.
+DOWNLOAD_SLOT_SECONDS = 15 * 60
+
+
+def claim_download_slot(client: str) -> str | None:
+    """Count one more download running for ``client`` (an address); the key to give it
+    back with ``release_download_slot``, or None when the client already has
+    MAX_DOWNLOADS_PER_CLIENT running."""
+    key = "foilog:downloads:" + hashlib.sha256(client.encode()).hexdigest()[:32]
+    cache.add(key, 0, DOWNLOAD_SLOT_SECONDS)
+    try:
+        running = cache.incr(key)
+    except ValueError:  # evicted in between
+        cache.set(key, 1, DOWNLOAD_SLOT_SECONDS)
+        running = 1
+    if running > MAX_DOWNLOADS_PER_CLIENT:
+        release_download_slot(key)
+        return None
+    cache.touch(key, DOWNLOAD_SLOT_SECONDS)
+    return key
+
+
+def release_download_slot(key: str) -> None:
+    with contextlib.suppress(ValueError):  # lapsed or evicted: nothing to give back
+        cache.decr(key)
+
+
+class Download(StreamingHttpResponse):
+    """A streamed download that gives its client's slot back when it is closed: when
+    the last block is sent, or the client goes away."""
+
+    def __init__(self, *args, slot: str, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.slot: str | None = slot
+
+    def close(self) -> None:
+        # Before the rest of closing, which hands the database connection back.
+        if self.slot is not None:
+            release_download_slot(self.slot)
+            self.slot = None
+        super().close()
+
+
 def _download(request: HttpRequest, extension: str, content_type: str, write) -> HttpResponse:
     filterset = DisclosureFilter(
         request.GET or None,
@@ -174,10 +230,24 @@ def _download(request: HttpRequest, extension: str, content_type: str, write) ->
         return HttpResponseBadRequest(
             filterset.error_text(), content_type="text/plain; charset=utf-8"
         )
+    slot = claim_download_slot(client_ip(request))
+    if slot is None:
+        return HttpResponse(
+            f"You have {MAX_DOWNLOADS_PER_CLIENT} downloads of the log running already. "
+            "Try again when one has finished.\n",
+            status=429,
+            content_type="text/plain; charset=utf-8",
+            headers={"Retry-After": "30"},
+        )
+    newest_first = filterset.cleaned("sort") != DisclosureFilter.Sort.OLDEST
+    rows = filterset.qs.order_by(
+        *(("-response_date", "-id") if newest_first else ("response_date", "id"))
+    )
     site = request.build_absolute_uri("/").removesuffix("/")
     filename = f"disclosures-{timezone.localdate():%Y-%m-%d}.{extension}"
-    return StreamingHttpResponse(
-        in_blocks(write(records(filterset.qs, site))),
+    return Download(
+        in_blocks(write(records(rows, site))),
+        slot=slot,
         content_type=content_type,
         headers={"Content-Disposition": f'attachment; filename="{filename}"'},
     )
@@ -185,8 +255,9 @@ def _download(request: HttpRequest, extension: str, content_type: str, write) ->
 
 @require_safe
 def export_csv(request: HttpRequest) -> HttpResponse:
-    """Every disclosure the list shows for the same parameters, as CSV; 400 with the
-    reasons, in plain text, when a parameter is invalid."""
+    """Every disclosure the list shows for the same parameters, in date order, as CSV;
+    400 with the reasons, in plain text, when a parameter is invalid; 429 when the
+    client has too many downloads running."""
     return _download(request, "csv", "text/csv; charset=utf-8", csv_lines)
 
 

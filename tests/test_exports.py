@@ -5,6 +5,8 @@ import json
 import tracemalloc
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -34,7 +36,10 @@ def json_rows(response) -> list[dict[str, str]]:
 
 
 def page_rows(client, params) -> list[dict[str, str]]:
-    """What the list page shows for ``params``, in the downloads' columns."""
+    """What the list page shows for ``params`` in date order (newest first unless
+    ``sort=oldest``), in the downloads' columns."""
+    if params.get("sort") != "oldest":
+        params = {**params, "sort": "newest"}
     shown = client.get(LIST, params).context["page_obj"].object_list
     return [
         {
@@ -87,7 +92,7 @@ def log(db):
         {"date_from": "2023-01-01", "date_to": "2023-12-31"},
     ],
 )
-def test_csv_has_exactly_the_page_results_in_the_page_order(client, log, params):
+def test_csv_has_exactly_the_page_results_in_date_order(client, log, params):
     assert csv_rows(client.get(CSV, params)) == page_rows(client, params)
 
 
@@ -95,7 +100,7 @@ def test_csv_has_exactly_the_page_results_in_the_page_order(client, log, params)
     "params",
     [{}, {"q": "drones"}, {"outcome": "not-held"}, {"exemption": ["s40-2", "s31-1-a"]}],
 )
-def test_json_has_exactly_the_page_results_in_the_page_order(client, log, params):
+def test_json_has_exactly_the_page_results_in_date_order(client, log, params):
     assert json_rows(client.get(JSON, params)) == page_rows(client, params)
 
 
@@ -230,3 +235,51 @@ def test_memory_stays_flat_as_rows_grow(client, monkeypatch, url):
     add_disclosures(600)
     large = peak_memory_while_downloading(client, url)
     assert large < 1.5 * small + 256 * 1024, (small, large)
+
+
+def test_a_search_is_exported_in_date_order_not_by_relevance(client):
+    DisclosureFactory(reference="OLD-TITLE", title="Drones", response_date="2020-01-01")
+    DisclosureFactory(
+        reference="NEW-NARRATIVE",
+        title="Air support",
+        response_narrative="One mention of drones.",
+        response_date="2024-01-01",
+    )
+    assert [row["reference"] for row in csv_rows(client.get(CSV, {"q": "drones"}))] == [
+        "NEW-NARRATIVE",
+        "OLD-TITLE",
+    ]
+    relevance = client.get(CSV, {"q": "drones", "sort": "relevance"})
+    assert [row["reference"] for row in csv_rows(relevance)] == ["NEW-NARRATIVE", "OLD-TITLE"]
+
+
+def test_an_export_never_ranks_by_relevance(client):
+    DisclosureFactory(title="Drones")
+    with CaptureQueriesContext(connection) as queries:
+        content(client.get(CSV, {"q": "drones", "sort": "relevance"}))
+    assert not any("ts_rank" in query["sql"] for query in queries.captured_queries)
+
+
+def test_a_client_may_run_only_a_few_downloads_at_once(client, log):
+    running = [client.get(CSV) for _ in range(exports.MAX_DOWNLOADS_PER_CLIENT)]
+    refused = client.get(JSON)
+    assert refused.status_code == 429
+    assert refused["Retry-After"] == "30"
+    assert "downloads of the log running already" in refused.content.decode()
+    # Another address is not held up.
+    assert client.get(CSV, REMOTE_ADDR="192.0.2.7").status_code == 200
+    # Once one finishes, the client may start another.
+    content(running[0])
+    assert client.get(JSON).status_code == 200
+
+
+def test_a_download_closed_early_gives_its_slot_back(client, log):
+    for _ in range(exports.MAX_DOWNLOADS_PER_CLIENT * 3):
+        response = client.get(CSV)
+        assert response.status_code == 200
+        # The first block is sent, then the client goes away and the server closes the
+        # response: the test client's wrapper of the content closes it, keeping the
+        # test's database connection open.
+        content_blocks = response._iterator
+        next(content_blocks)
+        content_blocks.close()

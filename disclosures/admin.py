@@ -185,6 +185,7 @@ class DisclosureForm(forms.ModelForm):
             "reference",
             "title",
             "request_text",
+            "received_date",
             "outcome",
             "exemptions",
             "response_date",
@@ -225,7 +226,7 @@ class DisclosureAdmin(admin.ModelAdmin):
     list_per_page = 50
     show_full_result_count = False
     fieldsets = (
-        (None, {"fields": ("reference", "title", "request_text")}),
+        (None, {"fields": ("reference", "title", "request_text", "received_date")}),
         (
             _("Response"),
             {"fields": ("outcome", "exemptions", "response_date", "response_narrative")},

@@ -276,6 +276,13 @@ class Disclosure(models.Model):
     )
     title = models.CharField(_("title"), max_length=300)
     request_text = models.TextField(_("request"))
+    received_date = models.DateField(
+        _("received"),
+        null=True,
+        blank=True,
+        validators=date_range_validators(),
+        help_text=_("The day the request arrived, when known."),
+    )
     outcome = models.CharField(_("outcome"), max_length=32, choices=Outcome.choices)
     exemptions = models.ManyToManyField(
         Exemption, verbose_name=_("exemptions"), blank=True, related_name="disclosures"
@@ -511,6 +518,7 @@ class Disclosure(models.Model):
         "reference",
         "title",
         "request_text",
+        "received_date",
         "outcome",
         "response_date",
         "response_narrative",

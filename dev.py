@@ -106,6 +106,9 @@ def serve() -> int:
 
 def test(extra: list[str]) -> int:
     ensure_chromium()
+    say("Checking the modules' layers and that no imports go round in a cycle")
+    if subprocess.call([str(VENV / "bin" / "lint-imports"), "--no-cache"], cwd=ROOT) != 0:
+        return 1
     code = subprocess.call([str(PYTHON), "-m", "pytest", *extra], cwd=ROOT)
     if code == PYTEST_NO_TESTS:
         say("pytest collected no tests: that is a failure, not a pass.")

@@ -21,7 +21,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from disclosures import imports, search
+from disclosures import imports, search, tasks
 from disclosures.models import Change, Disclosure, Document, Exemption, Keyword
 
 PUBLISHING_FIELDS = ("status", "published_at", "withdrawn_reason")
@@ -352,7 +352,8 @@ class DisclosureAdmin(admin.ModelAdmin):
         ):
             obj.mark_safety_reviewed()
             obj.save(update_fields=["safety_reviewed_fingerprint"])
-        if obj.status == Disclosure.Status.PUBLISHED and obj.needs_safety_review():
+        # The publish gate, as publish() and the importer ask it.
+        if obj.status == Disclosure.Status.PUBLISHED and obj.reasons_not_to_publish():
             obj.status = (
                 form.stored_status
                 if form.stored_status != Disclosure.Status.PUBLISHED
@@ -520,6 +521,7 @@ class DisclosureAdmin(admin.ModelAdmin):
             context.update(self._import_report_context(report, upload["filename"]))
             context["form"] = ImportLogForm(may_publish=context["may_publish"])
             return TemplateResponse(request, "admin/disclosures/import_log.html", context)
+        tasks.refresh_after_import()  # in the background: the staff member does not wait
         self.message_user(
             request,
             _("Imported %(filename)s: %(summary)s.")

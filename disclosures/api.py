@@ -34,9 +34,9 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.routers import DefaultRouter
 
-from disclosures import search
 from disclosures.filters import DisclosureFilter
 from disclosures.models import Disclosure, Document, Exemption, Keyword, Outcome
+from disclosures.results import exemptions_with_public_counts
 
 
 class AbsoluteURLField(serializers.ReadOnlyField):
@@ -293,20 +293,16 @@ class DisclosureViewSet(viewsets.ReadOnlyModelViewSet):
     def get_object(self) -> Disclosure:
         """The public disclosure with the reference in the URL; 410 with the public
         reason when it was withdrawn, as its page answers; 404 otherwise."""
-        reference = self.kwargs["reference"]
-        if "\x00" in reference:  # PostgreSQL cannot even compare text holding NUL.
-            raise NotFound
-        disclosure = (
-            self.get_queryset().prefetch_related("documents").filter(reference=reference).first()
-        )
-        if disclosure is not None:
-            return disclosure
-        withdrawn = Disclosure.objects.filter(
-            reference=reference, status=Disclosure.Status.WITHDRAWN
-        ).first()
-        if withdrawn is not None:
-            raise Gone(withdrawn.withdrawn_reason)
-        raise NotFound(_("No public disclosure has that reference."))
+        try:
+            return (
+                self.get_queryset()
+                .prefetch_related("documents")
+                .public_or_gone(self.kwargs["reference"])
+            )
+        except Disclosure.Gone as gone:
+            raise Gone(gone.disclosure.withdrawn_reason) from None
+        except Disclosure.DoesNotExist:
+            raise NotFound(_("No public disclosure has that reference.")) from None
 
 
 class KeywordPagination(CursorPagination):
@@ -339,7 +335,7 @@ class ExemptionViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     pagination_class = None
 
     def get_queryset(self):
-        return search.exemptions_with_public_counts()
+        return exemptions_with_public_counts()
 
 
 class OutcomeViewSet(viewsets.ViewSet):

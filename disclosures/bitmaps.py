@@ -1,19 +1,19 @@
-"""Exact facet counts from bitmaps, for searches and filtered lists that match too many
-entries to count one by one.
+"""Exact counts from bitmaps, for searches and filtered lists that match too many entries
+to count one by one: the log's one precomputed layer.
 
-Nightly, ``manage.py count_search_terms`` takes a snapshot of the public log
-(``FacetSnapshot``): it numbers the public entries in order of response date, and keeps a
-bitmap of the positions holding each facet value (outcome, year, exemption, keyword) and
-each counted search term (``CountedTerm``). The counts of a search of a counted term, or
-of counted words joined by AND, OR and NOT, or of no search, under any filters are then
-a few ANDs and bit counts over bitmaps held in memory, however many entries match: a
-range of dates is a range of positions, and each facet ANDs every filter but its own.
-Any other search is found in the database, its matches' ids numbered, and counted the
-same way.
+A snapshot (``FacetSnapshot``, taken by ``take_snapshot`` in the background worker)
+numbers the public entries in order of response date and keeps a bitmap of the positions
+holding each facet value (outcome, year, exemption, keyword), each common search term
+(a stemmed word in at least ``min_documents`` public entries) and each common phrase of
+two such words. The counts of a search of common words and phrases joined by AND, OR and
+NOT, or of no search, under any filters, are then a few ANDs and bit counts over bitmaps
+held in memory, however many entries match: a range of dates is a range of positions,
+and each facet ANDs every filter but its own. Any other search is found in the database,
+its matches' ids numbered, and counted the same way.
 
 Entries changed since the snapshot (noted by a trigger, see ``SnapshotChange``) are left
-out of the bits; the caller counts them over their rows (``search.facet_counts``), so
-the counts stay exact.
+out of the bits; the caller counts them over their rows (``counting``), so the counts
+stay exact.
 """
 
 from __future__ import annotations
@@ -21,19 +21,21 @@ from __future__ import annotations
 import datetime
 import itertools
 import re
+import tempfile
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import cached_property, lru_cache, reduce
+from pathlib import Path
 
 import numpy as np
 from django.db import connection, transaction
 from django.utils import timezone
 
-from disclosures.models import CountedTerm, FacetBitmap, FacetSnapshot
+from disclosures.models import FacetBitmap, FacetSnapshot
 
 EPOCH = datetime.date(1970, 1, 1)
-# The facet each kind of bitmap counts, as ``search.facet_counts`` names them, and
+# The facet each kind of bitmap counts, as ``counting`` names them, and
 # whether its values are ids.
 FACETS = {
     FacetBitmap.Kind.OUTCOME: ("outcome", False),
@@ -206,12 +208,10 @@ def _tokens(query: str) -> list[tuple[str, str]] | None:
 
 def matching(snapshot: Snapshot, query: str) -> np.ndarray | None:
     """The positions of the entries a search finds (``query`` as websearch_to_tsquery
-    writes it): the bits of the query if it is a counted search, else its words' and
-    two-word phrases' bits joined by its operators (& | !), or None if it has a word, or
-    a phrase, not counted (a longer phrase is never counted, unless searched as such).
+    writes it): its words' and two-word phrases' bits joined by its operators (& | !), or
+    None if it has a word, or a phrase, not counted (a longer phrase has no bits of its
+    own).
     """
-    if (bits := snapshot.bits_of(query)) is not None:
-        return bits
     tokens = _tokens(query)
     if not tokens:
         return None
@@ -489,87 +489,132 @@ def _as_phrase(first: str, second: str, distance: int) -> str:
 # Two-word phrases are kept with their words up to this many positions apart: stop words
 # leave gaps ("use of force" is 'use' <2> 'forc', "use of the force" 'use' <3> 'forc').
 PHRASE_DISTANCES = (1, 2, 3)
-# Entries whose phrases are read at a time: about 100 counted words' positions each.
-_PHRASE_BATCH = 100_000
+# Entries whose words are read at a time: about 100 common words' positions each, a few
+# hundred megabytes of arrays at most, whatever the size of the log.
+ENTRIES_AT_A_TIME = 25_000
 # Each value read: the entry's position, its word's position in the entry, and the
 # word's number; a position in the entry is at most 16383, so adding a distance never
 # carries into the entry's position.
 _WORD_BITS, _AT_BITS = 18, 15  # and 30 for the entry's position
 
 
-def _phrases(
-    cursor, words: list[str], size: int, min_documents: int
-) -> Iterator[tuple[str, np.ndarray]]:
-    """Each phrase of two of ``words`` (counted words) that the numbered entries of a
-    snapshot being taken (``snapshot_position``) hold in at least ``min_documents`` of
-    them, as PostgreSQL writes it, and the positions of those entries.
-
-    Read from the entries' stored word positions, as PostgreSQL checks a phrase itself:
-    'use' <2> 'forc' holds where 'forc' is two positions after 'use'.
-    """
-    entry_bits = max(size, 1).bit_length()
-    phrase_codes = len(words) ** 2 * len(PHRASE_DISTANCES)
-    if not words or len(words) >= 1 << _WORD_BITS or phrase_codes << entry_bits >= 1 << 63:
-        return  # none, or far more words than any log has: no room for their numbers
+def _common_words(cursor, min_documents: int) -> list[str]:
+    """The stemmed words in at least ``min_documents`` of the entries being numbered
+    (``snapshot_position``), in order."""
     cursor.execute(
         """
-        CREATE TEMPORARY TABLE snapshot_word AS
-        SELECT lexeme, (n - 1)::int AS n FROM unnest(%s::text[]) WITH ORDINALITY AS w(lexeme, n)
+        SELECT word FROM ts_stat(
+            'SELECT d.search_vector FROM snapshot_position AS p
+               JOIN disclosures_disclosure AS d USING (id)')
+         WHERE ndoc >= %s
+         ORDER BY word
         """,
-        [words],
+        [min_documents],
     )
-    cursor.execute("ANALYZE snapshot_word")
-    cursor.execute("CREATE INDEX ON snapshot_position (position)")
-    # Each batch's distinct (phrase, entry) codes, ascending: 8 bytes for each pair of
-    # counted words near each other in an entry, about 1.3 GB at a million entries.
-    batches = []
-    for first in range(0, size, _PHRASE_BATCH):
-        # One value per row is too slow to read: all of a batch's come as one string.
-        cursor.execute(
-            f"""
-            SELECT coalesce(string_agg(int8send(
-                       (p.position::int8 << {_AT_BITS + _WORD_BITS})
-                       | (at::int8 << {_WORD_BITS}) | w.n), ''), '')
-              FROM snapshot_position AS p JOIN disclosures_disclosure AS d USING (id)
-             CROSS JOIN LATERAL unnest(d.search_vector) AS v
-              JOIN snapshot_word AS w USING (lexeme)
-             CROSS JOIN LATERAL unnest(v.positions) AS at
-             WHERE p.position >= %s AND p.position < %s
-            """,  # noqa: S608 -- only numbers are put in
-            [first, first + _PHRASE_BATCH],
-        )
-        values = np.frombuffer(cursor.fetchone()[0], dtype=">i8").astype(np.int64)
-        batches.append(_pairs_in(values, len(words), entry_bits))
-    # How many entries hold each phrase, over all batches.
-    codes, counts = zip(*(_runs(found >> entry_bits) for found in batches), strict=True)
-    codes, counts = _runs(np.concatenate(codes), np.concatenate(counts))
-    for code in codes[counts >= min_documents].tolist():
-        first_and_second, distance = divmod(code, len(PHRASE_DISTANCES))
-        first_word, second_word = divmod(first_and_second, len(words))
-        held = []
-        for found in batches:
-            start, end = np.searchsorted(found, [code << entry_bits, (code + 1) << entry_bits])
-            held.append(found[start:end])
-        yield (
-            _as_phrase(words[first_word], words[second_word], PHRASE_DISTANCES[distance]),
-            np.concatenate(held) & ((1 << entry_bits) - 1),
-        )
+    return [word for (word,) in cursor.fetchall()][: (1 << _WORD_BITS) - 1]
 
 
-def _runs(values: np.ndarray, weights: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
-    """The distinct values of ``values``, ascending, and how many times each occurs (or
-    the sum of its ``weights``)."""
-    order = np.argsort(values, kind="stable")
-    values = values[order]
-    starts = np.flatnonzero(np.diff(values, prepend=-1))
-    if weights is None:
-        return values[starts], np.diff(np.append(starts, len(values)))
-    return values[starts], np.add.reduceat(weights[order], starts) if len(starts) else weights
+class _WordsAndPhrases:
+    """The bitmaps of the common words of the entries being numbered, and of the phrases
+    of two of them found in at least ``min_documents`` entries, read from the entries'
+    stored word positions (as PostgreSQL checks a phrase itself: 'use' <2> 'forc' holds
+    where 'forc' is two positions after 'use') in one pass, ENTRIES_AT_A_TIME entries
+    at a time.
+
+    Memory stays bounded whatever the size of the log: the words' bits are kept (one
+    bitmap each), the phrases' only counted during the pass; each batch's (phrase,
+    entry) pairs go to a file, sorted, and each common phrase's entries are read back
+    from the files' slices once the counts say which phrases are common.
+    """
+
+    def __init__(self, cursor, words: list[str], size: int, min_documents: int) -> None:
+        self.cursor, self.words, self.size = cursor, words, size
+        self.min_documents = min_documents
+        self.entry_bits = max(size, 1).bit_length()
+        self.phrase_codes = len(words) ** 2 * len(PHRASE_DISTANCES)
+        self.word_bits = np.zeros((len(words), -(-size // 64)), dtype="<u8")
+        self.phrase_counts = np.zeros(self.phrase_codes, dtype=np.int64)
+        self.folder = tempfile.TemporaryDirectory(prefix="foilog-snapshot-")
+        self.batches: list[Path] = []
+
+    def read(self) -> None:
+        """One pass over the entries' stored positions of the common words."""
+        if not self.words:
+            return
+        self.cursor.execute(
+            """
+            CREATE TEMPORARY TABLE snapshot_word AS
+            SELECT lexeme, (n - 1)::int AS n
+              FROM unnest(%s::text[]) WITH ORDINALITY AS w(lexeme, n)
+            """,
+            [self.words],
+        )
+        self.cursor.execute("ANALYZE snapshot_word")
+        self.cursor.execute("CREATE INDEX ON snapshot_position (position)")
+        for first in range(0, self.size, ENTRIES_AT_A_TIME):
+            # One value per row is too slow to read: all of a batch's come as one string.
+            self.cursor.execute(
+                f"""
+                SELECT coalesce(string_agg(int8send(
+                           (p.position::int8 << {_AT_BITS + _WORD_BITS})
+                           | (at::int8 << {_WORD_BITS}) | w.n), ''), '')
+                  FROM snapshot_position AS p JOIN disclosures_disclosure AS d USING (id)
+                 CROSS JOIN LATERAL unnest(d.search_vector) AS v
+                  JOIN snapshot_word AS w USING (lexeme)
+                 CROSS JOIN LATERAL unnest(v.positions) AS at
+                 WHERE p.position >= %s AND p.position < %s
+                """,  # noqa: S608 -- only numbers are put in
+                [first, first + ENTRIES_AT_A_TIME],
+            )
+            values = np.frombuffer(self.cursor.fetchone()[0], dtype=">i8").astype(np.int64)
+            self._add_words(values)
+            self._add_phrases(values)
+        self.cursor.execute("DROP TABLE snapshot_word")
+
+    def _add_words(self, values: np.ndarray) -> None:
+        entry = values >> (_AT_BITS + _WORD_BITS)
+        word = values & ((1 << _WORD_BITS) - 1)
+        flat = np.unique(word * (self.word_bits.shape[1] * 64) + entry)
+        word, entry = np.divmod(flat, self.word_bits.shape[1] * 64)
+        bits = np.left_shift(np.uint64(1), (entry % 64).astype(np.uint64))
+        np.bitwise_or.at(self.word_bits, (word, entry // 64), bits)
+
+    def _add_phrases(self, values: np.ndarray) -> None:
+        if not self.phrase_codes or (self.phrase_codes << self.entry_bits) >= 1 << 63:
+            return  # far more words than any log has: no room for their numbers
+        found = _pairs_in(values, len(self.words), self.entry_bits)
+        self.phrase_counts += np.bincount(found >> self.entry_bits, minlength=self.phrase_codes)
+        path = Path(self.folder.name) / f"{len(self.batches)}.npy"
+        np.save(path, found)
+        self.batches.append(path)
+
+    def phrase_positions(self) -> Iterator[tuple[str, np.ndarray]]:
+        """Each common phrase, as PostgreSQL writes it, and the positions of its entries."""
+        batches = [np.load(path, mmap_mode="r") for path in self.batches]
+        for code in np.flatnonzero(self.phrase_counts >= self.min_documents).tolist():
+            first_and_second, distance = divmod(code, len(PHRASE_DISTANCES))
+            first_word, second_word = divmod(first_and_second, len(self.words))
+            held = []
+            for found in batches:
+                start, end = np.searchsorted(
+                    found, [code << self.entry_bits, (code + 1) << self.entry_bits]
+                )
+                held.append(np.asarray(found[start:end]))
+            yield (
+                _as_phrase(
+                    self.words[first_word], self.words[second_word], PHRASE_DISTANCES[distance]
+                ),
+                np.concatenate(held) & ((1 << self.entry_bits) - 1),
+            )
+
+    def close(self) -> None:
+        self.folder.cleanup()
 
 
 def _pairs_in(values: np.ndarray, word_count: int, entry_bits: int) -> np.ndarray:
-    """The distinct (phrase, entry) pairs in the values read (see ``_phrases``), each as
-    the phrase's code shifted left by ``entry_bits``, or'ed with the entry's position."""
+    """The distinct (phrase, entry) pairs in the values read (see ``_WordsAndPhrases``),
+    ascending, each as the phrase's code shifted left by ``entry_bits``, or'ed with the
+    entry's position."""
     word = values & ((1 << _WORD_BITS) - 1)
     at = values >> _WORD_BITS  # the entry's position, then the word's
     order = np.argsort(at, kind="stable")
@@ -590,15 +635,22 @@ def _pairs_in(values: np.ndarray, word_count: int, entry_bits: int) -> np.ndarra
     return found[np.diff(found, prepend=-1) != 0]
 
 
-def take_snapshot(min_documents: int) -> FacetSnapshot | None:
+# A snapshot is worth taking from this many public entries: below it, any search counts
+# its matches fast enough by itself (about 5 µs a match on two cores).
+SNAPSHOT_FROM = 10_000
+
+
+def take_snapshot(min_documents: int | None = None) -> FacetSnapshot | None:
     """Number the public log afresh and keep the bitmaps of its facet values, of each
-    counted term, and of each phrase of two counted words found in at least
-    ``min_documents`` entries; None, and no snapshot, when no term is counted (a small
-    log).
+    word in at least ``min_documents`` public entries, and of each phrase of two such
+    words found as often; None, and no snapshot, when the public log has fewer entries
+    than that (a small log counts its matches itself).
 
     Saves go on meanwhile: the snapshot is of the log as it stood when this began, and
     the notes of later changes stay, to be counted over their rows.
     """
+    if min_documents is None:
+        min_documents = SNAPSHOT_FROM
     outermost = not connection.in_atomic_block
     with transaction.atomic(), connection.cursor() as cursor:
         if outermost:
@@ -608,27 +660,28 @@ def take_snapshot(min_documents: int) -> FacetSnapshot | None:
         cursor.execute("DELETE FROM disclosures_snapshotchange")
         cursor.execute("DELETE FROM disclosures_facetbitmap")
         cursor.execute("DELETE FROM disclosures_facetsnapshot")
-        if not CountedTerm.objects.exists():
-            return None
-        terms = list(CountedTerm.objects.exclude(lexeme="").values_list("lexeme", "is_search"))
-        # Public as the log is when this began (now() is the transaction's time);
-        # entries due later are noted as changed, and counted when they are due.
+        # Public as the log is when this began; entries due later are noted as changed,
+        # and counted over their rows when they are due.
         cursor.execute(
             """
             CREATE TEMPORARY TABLE snapshot_position AS
             SELECT id, response_date,
                    (row_number() OVER (ORDER BY response_date, id) - 1)::int AS position
               FROM disclosures_disclosure
-             WHERE status = 'published' AND published_at <= now()
+             WHERE disclosures_is_public(status, published_at)
             """
         )
+        size = cursor.rowcount
+        if size < min_documents:
+            cursor.execute("DROP TABLE snapshot_position")
+            return None
         cursor.execute("CREATE INDEX ON snapshot_position (id)")
         cursor.execute("ANALYZE snapshot_position")
         cursor.execute(
             """
             INSERT INTO disclosures_snapshotchange (disclosure_id)
             SELECT id FROM disclosures_disclosure
-             WHERE status = 'published' AND published_at > now()
+             WHERE status = 'published' AND NOT disclosures_is_public(status, published_at)
             """
         )
         cursor.execute(
@@ -639,13 +692,11 @@ def take_snapshot(min_documents: int) -> FacetSnapshot | None:
             """
         )
         ids, days = (np.array(values, dtype="<i8") for values in cursor.fetchone())
-        numbered = _numbered(ids, days, facets={}, terms={})
-        size = numbered.size
         snapshot = FacetSnapshot.objects.create(
             taken_at=timezone.now(), size=size, ids=ids.tobytes(), days=days.tobytes()
         )
 
-        def bitmap(kind: str, key: str, positions: np.ndarray | list[int] | None):
+        def bitmap(kind: str, key: str, positions: np.ndarray | list[int] | None = None):
             positions = np.asarray([] if positions is None else positions, dtype=np.int64)
             bits = pack(positions, size)
             return FacetBitmap(snapshot=snapshot, kind=kind, key=key, bits=bits.tobytes())
@@ -664,26 +715,23 @@ def take_snapshot(min_documents: int) -> FacetSnapshot | None:
             batch_size=50,
         )
 
-        def searched() -> Iterator[FacetBitmap]:
-            for term, is_search in terms:
-                # Every entry the term finds, public or not: only the numbered ones count.
-                cursor.execute(
-                    """
-                    SELECT array_agg(id) FROM disclosures_disclosure
-                     WHERE search_vector @@ %s::tsquery
-                    """,
-                    [term if is_search else _as_tsquery(term)],
-                )
-                positions = numbered.positions_of(cursor.fetchone()[0])
-                yield bitmap(FacetBitmap.Kind.TERM, term, positions)
-            words = [term for term, is_search in terms if not is_search]
-            for phrase, positions in _phrases(cursor, words, size, min_documents):
-                yield bitmap(FacetBitmap.Kind.PHRASE, phrase, positions)
+        found = _WordsAndPhrases(cursor, _common_words(cursor, min_documents), size, min_documents)
+        try:
+            found.read()
 
-        # Fifty at a time: a million entries' bitmap is 120 kB.
-        made = searched()
-        while written := list(itertools.islice(made, 50)):
-            FacetBitmap.objects.bulk_create(written)
-        cursor.execute("DROP TABLE IF EXISTS snapshot_word")
+            def searched() -> Iterator[FacetBitmap]:
+                for word, bits in zip(found.words, found.word_bits, strict=True):
+                    yield FacetBitmap(
+                        snapshot=snapshot, kind=FacetBitmap.Kind.TERM, key=word, bits=bits.tobytes()
+                    )
+                for phrase, positions in found.phrase_positions():
+                    yield bitmap(FacetBitmap.Kind.PHRASE, phrase, positions)
+
+            # Fifty at a time: a million entries' bitmap is 120 kB.
+            made = searched()
+            while written := list(itertools.islice(made, 50)):
+                FacetBitmap.objects.bulk_create(written)
+        finally:
+            found.close()
         cursor.execute("DROP TABLE snapshot_position")
     return snapshot

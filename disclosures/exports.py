@@ -36,13 +36,14 @@ from collections.abc import Iterable, Iterator
 
 from django.core.cache import cache
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, StreamingHttpResponse
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from disclosures.filters import DisclosureFilter
-from disclosures.models import Disclosure, Exemption, Keyword, Outcome
+from disclosures.models import Exemption, Keyword, Outcome
+from disclosures.results import Results
 from foilog.proxy import client_ip
 
 COLUMNS = (
@@ -222,14 +223,10 @@ class Download(StreamingHttpResponse):
 
 
 def _download(request: HttpRequest, extension: str, content_type: str, write) -> HttpResponse:
-    filterset = DisclosureFilter(
-        request.GET or None,
-        queryset=Disclosure.objects.public(),
-    )
-    if filterset.is_bound and not filterset.is_valid():
-        return HttpResponseBadRequest(
-            filterset.error_text(), content_type="text/plain; charset=utf-8"
-        )
+    results = Results(request.GET)
+    if (bad_request := results.bad_request()) is not None:
+        return bad_request
+    filterset = results.filterset
     slot = claim_download_slot(client_ip(request))
     if slot is None:
         return HttpResponse(

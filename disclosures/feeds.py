@@ -14,7 +14,7 @@ import re
 
 from django.conf import settings
 from django.contrib.syndication.views import Feed
-from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import escape
@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 
 from disclosures.filters import DisclosureFilter
 from disclosures.models import Disclosure, Exemption, Keyword, Outcome
+from disclosures.results import Results
 
 # Characters XML 1.0 cannot hold; Django's feed writer refuses text holding them. Imported
 # logs and search words typed into a URL can carry them.
@@ -75,15 +76,13 @@ class DisclosureFeed(Feed):
     length = 50
 
     def __call__(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        filterset = DisclosureFilter(
-            request.GET or None,
+        results = Results(
+            request.GET,
             queryset=Disclosure.objects.public().without_search_text().with_related(),
         )
-        if filterset.is_bound and not filterset.is_valid():
-            return HttpResponseBadRequest(
-                filterset.error_text(), content_type="text/plain; charset=utf-8"
-            )
-        return super().__call__(request, *args, filterset=filterset, **kwargs)
+        if (bad_request := results.bad_request()) is not None:
+            return bad_request
+        return super().__call__(request, *args, filterset=results.filterset, **kwargs)
 
     def get_object(self, request: HttpRequest, *args, filterset: DisclosureFilter, **kwargs):
         return filterset

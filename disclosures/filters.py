@@ -175,7 +175,7 @@ class DisclosureFilter(django_filters.FilterSet):
 
     def condition(self, name: str, value) -> Q:
         """The condition one valid filter puts on a disclosure, for the filters facets
-        ignore one at a time (see ``search.facet_counts``)."""
+        ignore one at a time (see ``counting.counts``)."""
         if name == "outcome":
             return Q(outcome__in=value)
         if name in ("exemption", "keyword"):

@@ -198,6 +198,27 @@ class DisclosureQuerySet(models.QuerySet["Disclosure"]):
         """
         return self.filter(status=Disclosure.Status.PUBLISHED, published_at__lte=Now())
 
+    def public_or_gone(self, reference: str) -> Disclosure:
+        """The public disclosure of this queryset with ``reference``: the one lookup of
+        the disclosure page and the API.
+
+        Raises ``Disclosure.Gone`` (holding the entry, for its public reason) when it was
+        withdrawn, and ``Disclosure.DoesNotExist`` otherwise: the same for a draft, a
+        scheduled entry and a reference that never existed.
+        """
+        if "\x00" not in reference:  # PostgreSQL cannot even compare text holding NUL.
+            found = self.public().filter(reference=reference).first()
+            if found is not None:
+                return found
+            withdrawn = (
+                Disclosure.objects.filter(reference=reference, status=Disclosure.Status.WITHDRAWN)
+                .only("reference", "title", "withdrawn_reason", "updated_at")
+                .first()
+            )
+            if withdrawn is not None:
+                raise Disclosure.Gone(withdrawn)
+        raise Disclosure.DoesNotExist(reference)
+
     def newest_first(self) -> DisclosureQuerySet:
         return self.order_by("-response_date", "-id")
 
@@ -261,6 +282,13 @@ def _leads_to_its_disclosure(reference: str) -> bool:
 
 class Disclosure(models.Model):
     """One answered FOI request, as the authority publishes it."""
+
+    class Gone(Exception):  # noqa: N818 -- named as the HTTP answer it becomes
+        """A withdrawn disclosure was asked for: its page answers 410 with the reason."""
+
+        def __init__(self, disclosure: Disclosure) -> None:
+            super().__init__(disclosure.reference)
+            self.disclosure = disclosure
 
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
@@ -474,16 +502,28 @@ class Disclosure(models.Model):
     def mark_safety_reviewed(self) -> None:
         self.safety_reviewed_fingerprint = self.safety_fingerprint()
 
+    def reasons_not_to_publish(self) -> list[str]:
+        """Why this entry may not be made public yet, one sentence each; empty when it may.
+
+        The publish gate: ``publish()``, the admin's save and the importer all ask it, so
+        a rule added here holds everywhere. Today's one rule: safety findings a
+        publisher has not reviewed (``needs_safety_review``).
+        """
+        if self.needs_safety_review():
+            return [
+                _("%(reference)s has safety findings that a publisher must review first.")
+                % {"reference": self.reference}
+            ]
+        return []
+
     def publish(self, by=None, at=None) -> None:
         """Publish now, or schedule for ``at`` when it lies in the future.
 
-        Raises ValidationError while safety findings await a publisher's review.
+        Raises ValidationError with the reasons when the publish gate
+        (``reasons_not_to_publish``) says no.
         """
-        if self.needs_safety_review():
-            raise ValidationError(
-                _("%(reference)s has safety findings that a publisher must review first.")
-                % {"reference": self.reference}
-            )
+        if reasons := self.reasons_not_to_publish():
+            raise ValidationError(reasons)
         before = self.snapshot()
         self.status = self.Status.PUBLISHED
         # Whole seconds: the admin's time field has no microseconds, and a value it cannot
@@ -757,77 +797,8 @@ class VocabularyPending(models.Model):
         return f"{self.disclosure_id} at {self.due_at:%Y-%m-%d %H:%M}"
 
 
-class CountedTerm(models.Model):
-    """A search term (a stemmed word, as in the search vector) in so many published
-    disclosures that counting its results and facets at each search would be slow.
-
-    Chosen by ``manage.py count_search_terms``. For a search of one such word, the total
-    and the facet counts come from ``TermCount``, kept current by database triggers
-    (migrations 0010 and 0013), instead of a pass over every match. The term '' stands
-    for the whole log: the list with no search and no filter reads its counts the same
-    way. A term may also be a search of several words that people make (see
-    ``BroadSearch``), held as ``websearch_to_tsquery`` writes it.
-    """
-
-    lexeme = models.TextField(primary_key=True)
-    documents = models.IntegerField(help_text="Published disclosures holding it when chosen.")
-    is_search = models.BooleanField(
-        default=False,
-        help_text="A search of several words (its text query), not one stemmed word.",
-    )
-
-    def __str__(self) -> str:
-        return self.lexeme
-
-
-class BroadSearch(models.Model):
-    """A search of several words ("stop and search", police drones, -police) that found
-    so many published disclosures that counting its results and facets was slow.
-
-    Recorded when it happens, with no filter (see ``search.facet_counts``), so that the
-    nightly ``count_search_terms`` keeps counts for the searches people make most, as it
-    does for common words: the next search of it is fast. Only the query is kept, as
-    ``websearch_to_tsquery`` writes it (stemmed, and common to thousands of entries),
-    never who searched; searches not made for 30 days are forgotten at the recount.
-    """
-
-    query = models.TextField(primary_key=True)
-    searches = models.IntegerField(default=1)
-    last_searched = models.DateTimeField()
-
-    def __str__(self) -> str:
-        return self.query
-
-
-class TermCount(models.Model):
-    """How many published disclosures holding ``lexeme`` have one facet value.
-
-    A ledger: the triggers add a row for each change (+1 for an entry that now counts,
-    -1 for one that no longer does, summed by statement), never update one, so
-    concurrent saves neither wait for nor deadlock on each other. Readers sum the rows
-    of a term; ``manage.py count_search_terms`` sums them up again from scratch.
-    Published entries with a future publication time are counted, and subtracted at
-    search time, since nothing changes in the table when their time comes.
-    """
-
-    class Facet(models.TextChoices):
-        OUTCOME = "o", "outcome"
-        YEAR = "y", "year"
-        EXEMPTION = "e", "exemption"
-        KEYWORD = "k", "keyword"
-
-    lexeme = models.TextField(db_index=True)
-    facet = models.CharField(max_length=1, choices=Facet.choices)
-    # The outcome code, the year, or the exemption's or keyword's id, as text.
-    value = models.TextField()
-    count = models.IntegerField()
-
-    def __str__(self) -> str:
-        return f"{self.lexeme} {self.facet}={self.value}: {self.count}"
-
-
 class FacetSnapshot(models.Model):
-    """The public log as ``manage.py count_search_terms`` last saw it, numbered for
+    """The public log as the last refresh of the search data saw it, numbered for
     bitmaps (see ``FacetBitmap`` and the ``bitmaps`` module).
 
     Each public entry has a position, in order of response date then id, so that a range
@@ -847,21 +818,21 @@ class FacetSnapshot(models.Model):
 
 
 class FacetBitmap(models.Model):
-    """Which positions of a snapshot hold one facet value, or one counted search term:
-    a bit per position, packed little-endian into 64-bit words."""
+    """Which positions of a snapshot hold one facet value, one common word or one common
+    phrase of two words: a bit per position, packed little-endian into 64-bit words."""
 
     class Kind(models.TextChoices):
         OUTCOME = "o", "outcome"
         YEAR = "y", "year"
         EXEMPTION = "e", "exemption"
         KEYWORD = "k", "keyword"
-        TERM = "t", "search term"
+        TERM = "t", "word"
         PHRASE = "p", "two-word phrase"
 
     snapshot = models.ForeignKey(FacetSnapshot, on_delete=models.CASCADE, related_name="bitmaps")
     kind = models.CharField(max_length=1, choices=Kind.choices)
-    # The outcome code, the year, the exemption's or keyword's id, the counted term
-    # (``CountedTerm.lexeme``), or the phrase as PostgreSQL writes it ('use' <2> 'forc'),
+    # The outcome code, the year, the exemption's or keyword's id, the word as the search
+    # vector holds it ('polic'), or the phrase as PostgreSQL writes it ('use' <2> 'forc'),
     # as text.
     key = models.TextField()
     bits = models.BinaryField()
@@ -879,7 +850,8 @@ class FacetBitmap(models.Model):
 
 class SnapshotChange(models.Model):
     """A published disclosure (or one that was) changed since the last snapshot, noted by
-    a trigger (migration 0014): its bits are ignored and it is counted over its row.
+    a trigger (``disclosures/sql/snapshot.sql``): its bits are ignored and it is counted
+    over its row.
 
     Rows are only ever added, never updated, so concurrent saves never wait for each
     other and a snapshot being taken leaves the notes of later saves in place.

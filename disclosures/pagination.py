@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from django.core.paginator import InvalidPage, Page, Paginator
+from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
@@ -15,7 +15,7 @@ class SafePaginator(Paginator):
     can answer from an index, skipping the offset without reading the rows), then those
     rows with their related objects. ``ids_of_rows``, when set, is tried first for the
     ids of rows ``bottom`` to ``top``: another way to them, such as the bitmaps of a
-    snapshot (see ``search.page_ids``), which answers None when it cannot.
+    snapshot (see ``counting.page_ids``).
 
     ``rows_by_id``, when set, is where the rows of those ids are read from: the rows as
     a page shows them, without the filters the ids were found by. Tested again on the
@@ -56,16 +56,6 @@ class SafePaginator(Paginator):
         if top + self.orphans >= self.count:
             top = self.count
         return bottom, top
-
-    def rows_to_read(self, number: str | None) -> int:
-        """How many rows reading page ``number`` goes through, from the nearer end, as
-        ``page`` reads it (a page that is no page: the first's)."""
-        try:
-            wanted = self.validate_number(number or 1)
-        except InvalidPage:
-            wanted = 1
-        bottom, top = self._bounds(wanted)
-        return max(self.per_page, min(top, self.count - bottom))
 
     def page_or_404(self, number: str | None) -> Page:
         """The page asked for in the URL; a page that is not a whole number from 1 to the

@@ -1,9 +1,10 @@
 """Figures about the log, and the SVG charts that show them.
 
-Every figure is computed from a QuerySet of disclosures, which the statistics page takes
-from the one FilterSet over ``Disclosure.objects.public()``: the figures follow the same
-filters as the list, and unpublished entries are never counted. One query per figure,
-whatever the size of the log.
+Every figure is drawn from the tallies of a set of results (``counting.Tallies``): the
+statistics page takes them from the results of the one FilterSet over the public log, so
+the figures follow the same filters as the list, and unpublished entries are never
+counted. Two queries, for the names of the exemptions and keywords shown, whatever the
+size of the log.
 
 The charts are built here as SVG text, server-side: they need no script, print well and
 can be read by a screen reader through their ``<title>`` and ``<desc>``; each is shown
@@ -18,10 +19,7 @@ import math
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
 
-from django.db.models import Count, QuerySet
-from django.db.models.functions import ExtractYear, TruncMonth
 from django.urls import reverse
 from django.utils import formats
 from django.utils.html import escape, format_html
@@ -29,10 +27,8 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from disclosures.models import Disclosure, Exemption, Keyword, Outcome
-
-if TYPE_CHECKING:
-    from disclosures.filters import DisclosureFilter
+from disclosures.counting import Tallies
+from disclosures.models import Exemption, Keyword, Outcome
 
 MONTHS_SHOWN = 24
 TOP_LIMIT = 10
@@ -94,34 +90,15 @@ class Figures:
     )
 
 
-def _rows(queryset: QuerySet) -> QuerySet:
-    """The disclosures of ``queryset`` without its ordering or annotations (a search's
-    rank), so figures can group them freely. One subquery, never a list of ids."""
-    return Disclosure.objects.filter(pk__in=queryset.order_by().values("pk"))
-
-
 def _add_months(month: datetime.date, count: int) -> datetime.date:
     index = month.year * 12 + month.month - 1 + count
     return datetime.date(index // 12, index % 12 + 1, 1)
 
 
-def monthly_counts(queryset: QuerySet, end: datetime.date, months: int = MONTHS_SHOWN) -> list[Bar]:
-    """Disclosures per month of response, for the ``months`` months up to ``end``'s month,
-    oldest first, months without any included as 0."""
-    last = end.replace(day=1)
-    first = _add_months(last, -(months - 1))
-    found = dict(
-        _rows(queryset)
-        .filter(response_date__gte=first, response_date__lt=_add_months(last, 1))
-        .annotate(month=TruncMonth("response_date"))
-        .values_list("month")
-        .annotate(n=Count("id"))
-    )
-    return _month_bars(found, end, months)
-
-
 def _month_bars(found: Mapping[datetime.date, int], end: datetime.date, months: int) -> list[Bar]:
-    """The bars of ``monthly_counts`` from the counts by month (its first day)."""
+    """Disclosures per month of response, for the ``months`` months up to ``end``'s month,
+    oldest first, months without any included as 0, from the counts by month (its first
+    day)."""
     last = end.replace(day=1)
     first = _add_months(last, -(months - 1))
     bars = []
@@ -144,20 +121,9 @@ def _month_bars(found: Mapping[datetime.date, int], end: datetime.date, months: 
     return bars
 
 
-def yearly_counts(queryset: QuerySet) -> list[Bar]:
-    """Disclosures per year of response, oldest first, from the first year with any to
-    the last, years without any included as 0."""
-    found = dict(
-        _rows(queryset)
-        .annotate(year=ExtractYear("response_date"))
-        .values_list("year")
-        .annotate(n=Count("id"))
-    )
-    return _year_bars(found)
-
-
 def _year_bars(found: Mapping[int, int]) -> list[Bar]:
-    """The bars of ``yearly_counts`` from the counts by year."""
+    """Disclosures per year of response, oldest first, from the first year with any to
+    the last, years without any included as 0, from the counts by year."""
     if not found:
         return []
     return [
@@ -166,23 +132,10 @@ def _year_bars(found: Mapping[int, int]) -> list[Bar]:
     ]
 
 
-def outcome_shares(queryset: QuerySet) -> list[YearShares]:
-    """For each year with disclosures, how many had each outcome and what share of the
-    year that is (percent, one decimal place), oldest year first."""
-    counts: dict[int, dict[str, int]] = {}
-    rows = (
-        _rows(queryset)
-        .annotate(year=ExtractYear("response_date"))
-        .values_list("year", "outcome")
-        .annotate(n=Count("id"))
-    )
-    for year, outcome, n in rows:
-        counts.setdefault(year, {})[outcome] = n
-    return _shares(counts)
-
-
 def _shares(counts: Mapping[int, Mapping[str, int]]) -> list[YearShares]:
-    """The shares of ``outcome_shares`` from the counts by year, then outcome."""
+    """For each year with disclosures, how many had each outcome and what share of the
+    year that is (percent, one decimal place), oldest year first, from the counts by
+    year, then outcome."""
     result = []
     for year in sorted(counts):
         total = sum(counts[year].values())
@@ -197,28 +150,6 @@ def _shares(counts: Mapping[int, Mapping[str, int]]) -> list[YearShares]:
         ]
         result.append(YearShares(year, total, shares))
     return result
-
-
-def top_exemptions(queryset: QuerySet, limit: int = TOP_LIMIT) -> list[Bar]:
-    """The exemptions cited by most disclosures, most cited first."""
-    rows = (
-        Disclosure.exemptions.through.objects.filter(disclosure__in=_rows(queryset))
-        .values_list("exemption__code", "exemption__name", "exemption__slug")
-        .annotate(n=Count("id"))
-        .order_by("-n", "exemption__position", "exemption__code")[:limit]
-    )
-    return [_exemption_bar(code, name, slug, n) for code, name, slug, n in rows]
-
-
-def top_keywords(queryset: QuerySet, limit: int = TOP_LIMIT) -> list[Bar]:
-    """The keywords given to most disclosures, most used first."""
-    rows = (
-        Disclosure.keywords.through.objects.filter(disclosure__in=_rows(queryset))
-        .values_list("keyword__name", "keyword__slug")
-        .annotate(n=Count("id"))
-        .order_by("-n", "keyword__name")[:limit]
-    )
-    return [_keyword_bar(name, slug, n) for name, slug, n in rows]
 
 
 def _exemption_bar(code: str, name: str, slug: str, n: int) -> Bar:
@@ -237,17 +168,6 @@ def _keyword_bar(name: str, slug: str, n: int) -> Bar:
         axis_label=name,
         url=reverse("disclosures:keyword", kwargs={"slug": slug}),
     )
-
-
-@dataclass
-class Tallies:
-    """What every figure is drawn from: how many results were answered with each outcome
-    in each month (its first day), and how many cite each exemption and carry each
-    keyword (by id)."""
-
-    outcome_months: Counter[tuple[datetime.date, str]] = field(default_factory=Counter)
-    exemptions: Counter[int] = field(default_factory=Counter)
-    keywords: Counter[int] = field(default_factory=Counter)
 
 
 def figures_of(tallies: Tallies, end: datetime.date) -> Figures:
@@ -282,32 +202,6 @@ def figures_of(tallies: Tallies, end: datetime.date) -> Figures:
             _exemption_bar(e.code, e.name, e.slug, tallies.exemptions[e.pk]) for e in cited
         ],
         keywords=[_keyword_bar(k.name, k.slug, tallies.keywords[k.pk]) for k in carried],
-    )
-
-
-def figures_for(filterset: DisclosureFilter, end: datetime.date) -> Figures:
-    """Every figure of the statistics page for the results of ``filterset``; months run
-    up to ``end``. Drawn from the bitmaps of the last snapshot where one serves (see
-    ``search.result_tallies``), else counted over the results."""
-    from disclosures import search
-
-    tallies = search.result_tallies(filterset)
-    if tallies is None:
-        return figures(filterset.qs, end)
-    return figures_of(tallies, end)
-
-
-def figures(queryset: QuerySet, end: datetime.date) -> Figures:
-    """Every figure of the statistics page for ``queryset``; months run up to ``end``.
-    Five queries."""
-    years = yearly_counts(queryset)
-    return Figures(
-        total=sum(bar.value for bar in years),
-        months=monthly_counts(queryset, end),
-        years=years,
-        outcome_years=outcome_shares(queryset),
-        exemptions=top_exemptions(queryset),
-        keywords=top_keywords(queryset),
     )
 
 

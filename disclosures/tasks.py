@@ -15,11 +15,68 @@ from dataclasses import dataclass
 from django.db import connection, transaction
 from django.utils import timezone
 from django_tasks import task
-from django_tasks.base import Task
+from django_tasks.base import Task, TaskResult
 from django_tasks_db.models import DBTaskResult
+
+from disclosures import bitmaps, counting
+from disclosures.models import FacetSnapshot, SnapshotChange
 
 # Finished tasks' records are kept this long, for staff to see what ran, then deleted.
 KEEP_RESULTS = datetime.timedelta(days=7)
+
+
+# A fresh snapshot is taken once this many entries have changed since the last: counting
+# them over their rows at each search costs more with each, and past
+# ``counting.MAX_CHANGES`` searches stop reading the snapshot at all.
+REFRESH_AFTER_CHANGES = counting.MAX_CHANGES // 2
+
+
+@task()
+def refresh_search_data() -> int | None:
+    """Take a fresh snapshot of the public log for search (``bitmaps.take_snapshot``);
+    the number of entries numbered, or None for a log too small to need one. Queued at
+    the end of every import, and by ``keep_search_data_current``."""
+    snapshot = bitmaps.take_snapshot()
+    return snapshot.size if snapshot is not None else None
+
+
+def worker_is_running() -> bool:
+    """Whether a worker has been at work lately: it runs the scheduled tasks every minute
+    (see SCHEDULE), so one that finished a task in the last two minutes, or is running
+    one now, is alive."""
+    lately = timezone.now() - datetime.timedelta(minutes=2)
+    return DBTaskResult.objects.filter(finished_at__gte=lately).exists() or (
+        DBTaskResult.objects.running().exists()
+    )
+
+
+def refresh_after_import() -> TaskResult:
+    """Queue a refresh of the search data for the worker, at the end of an import (the
+    command's or the admin's), whatever the import changed; the queued task's result."""
+    return refresh_search_data.enqueue()
+
+
+def search_data_is_stale() -> bool:
+    """Whether the snapshot no longer serves the log well: none, where the public log is
+    large enough for one; or more than REFRESH_AFTER_CHANGES entries changed since.
+    Two small queries, whatever the size of the log."""
+    if FacetSnapshot.objects.exists():
+        noted = SnapshotChange.objects.values("disclosure_id").distinct()
+        return noted[:REFRESH_AFTER_CHANGES].count() >= REFRESH_AFTER_CHANGES
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM (SELECT FROM disclosures_disclosure "
+            "WHERE disclosures_is_public(status, published_at) LIMIT %s) AS enough",
+            [bitmaps.SNAPSHOT_FROM],
+        )
+        return cursor.fetchone()[0] >= bitmaps.SNAPSHOT_FROM
+
+
+@task()
+def keep_search_data_current() -> int | None:
+    """Refresh the search data when it is stale (``search_data_is_stale``): the number
+    of entries numbered, or None when nothing was needed."""
+    return refresh_search_data.call() if search_data_is_stale() else None
 
 
 @task()
@@ -59,6 +116,8 @@ class Scheduled:
 
 
 SCHEDULE = (
+    # Searches and filtered lists stay fast as entries change, with no job to install.
+    Scheduled(keep_search_data_current, datetime.timedelta(minutes=1)),
     # A scheduled entry's words are suggested within a minute of its time.
     Scheduled(count_due_words, datetime.timedelta(minutes=1)),
     Scheduled(fold_public_changes, datetime.timedelta(hours=1)),

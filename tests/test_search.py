@@ -505,11 +505,10 @@ def test_search_page_query_count_is_constant(client, django_assert_num_queries, 
     for n in range(rows):
         DisclosureFactory(title=f"Police drones {n}", keywords=["Drones"], exemptions=["s40-2"])
     # validators (freshness), page ids, rows, the exemptions they cite, headlines, the
-    # facets with the count (a look for counts kept for the search and one for a
-    # snapshot's bitmaps, which a log this small has not, one pass, then the exemptions
-    # and keywords shown), and two for the suggestion lookup (similarity threshold,
-    # vocabulary)
-    with django_assert_num_queries(12):
+    # facets with the count (a look for a snapshot's bitmaps, which a log this small has
+    # not, one pass, then the exemptions and keywords shown), and two for the suggestion
+    # lookup (similarity threshold, vocabulary)
+    with django_assert_num_queries(11):
         client.get(LIST, {"q": "police drones"})
 
 
@@ -524,83 +523,3 @@ def test_the_planner_keeps_frequencies_of_enough_search_words():
             "WHERE attrelid = 'disclosures_disclosure'::regclass AND attname = 'search_vector'"
         )
         assert cursor.fetchone()[0] == 1000
-
-
-def planner_settings() -> tuple[str, str]:
-    from django.db import connection
-
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT current_setting('enable_bitmapscan'), current_setting('enable_seqscan')"
-        )
-        return cursor.fetchone()
-
-
-def test_a_page_of_dense_matches_walks_the_date_index_then_restores_the_planner():
-    from django.db import connection
-
-    DisclosureFactory.create_batch(10, title="Body-worn video")
-    with connection.cursor() as cursor:
-        cursor.execute("ANALYZE disclosures_disclosure")
-    # 20 rows deep into 5,000 matches of a 10-row table: the walk reads a handful.
-    with search.walking_the_date_index(total=5_000, rows=20):
-        assert planner_settings() == ("off", "off")
-    assert planner_settings() == ("on", "on")
-    # A million matches: no product overflows.
-    with search.walking_the_date_index(total=10**6, rows=10**6):
-        assert planner_settings() == ("off", "off")
-    # So deep that the walk would read more than WALK_LIMIT rows: the planner chooses.
-    with search.walking_the_date_index(total=5_000, rows=10**8):
-        assert planner_settings() == ("on", "on")
-    # Few matches: every plan reads few rows, and nothing is asked of the database.
-    with search.walking_the_date_index(total=search.WALK_FROM - 1, rows=20):
-        assert planner_settings() == ("on", "on")
-    with pytest.raises(ZeroDivisionError), search.walking_the_date_index(total=5_000, rows=20):
-        1 / 0  # noqa: B018 -- a failing page
-    assert planner_settings() == ("on", "on")
-
-
-@pytest.mark.parametrize("sort", ["newest", "oldest"])
-def test_a_walked_page_holds_the_same_rows(
-    client, monkeypatch, settings, django_assert_num_queries, sort
-):
-    settings.FOILOG_PAGE_CACHE_SECONDS = 0
-    for n in range(60):
-        DisclosureFactory(
-            reference=f"BWV-{n}",
-            title="Body-worn video" if n % 3 else "Video of the body search",
-            response_date=datetime.date(2020, 1, 1) + datetime.timedelta(days=n),
-        )
-    params = {"q": '"body-worn video"', "sort": sort, "page": 2}
-    with django_assert_num_queries(10):
-        expected = found(client, **params)
-    monkeypatch.setattr(search, "WALK_FROM", 1)
-    # Two more: to rule the other plans out, and back.
-    with django_assert_num_queries(12):
-        walked = found(client, **params)
-    assert walked == expected
-    # 40 matches, 20 a page; the oldest (or newest) first.
-    assert len(walked) == 20
-    numbers = sorted(int(reference.split("-")[1]) for reference in walked)
-    assert numbers == [n for n in (range(30, 60) if sort == "oldest" else range(30)) if n % 3]
-    assert planner_settings() == ("on", "on")
-
-
-@pytest.mark.parametrize(
-    ("number", "rows"),
-    [
-        (None, 20),  # the first page
-        ("2", 40),
-        ("50", 20),  # the last page of 1,000, read from the other end
-        ("26", 500),  # the middle: as deep from either end
-        ("30", 420),  # past the middle: read from the end
-        ("51", 20),  # no such page: the 404 reads nothing; the first's figure
-        ("0", 20),
-        ("two", 20),
-        ("9" * 5000, 20),  # too many digits for int()
-    ],
-)
-def test_rows_to_read_for_a_page_from_the_nearer_end(number, rows):
-    from disclosures.pagination import SafePaginator
-
-    assert SafePaginator(range(1_000), 20).rows_to_read(number) == rows

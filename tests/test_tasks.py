@@ -1,15 +1,26 @@
 """The background worker (disclosures/tasks.py, manage.py run_worker)."""
 
 import datetime
+import io
+import re
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
 from django.db import connection
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
-from disclosures import tasks
-from disclosures.models import PublicChange, SearchWord
+from disclosures import bitmaps, tasks
+from disclosures.models import (
+    Disclosure,
+    FacetSnapshot,
+    PublicChange,
+    SearchWord,
+    SnapshotChange,
+)
 from tests.factories import DisclosureFactory
+from tests.log_files import csv_bytes, log_row
 
 pytestmark = pytest.mark.django_db
 
@@ -30,7 +41,7 @@ def test_a_scheduled_task_is_queued_again_after_its_interval(run_worker):
     run_worker()
     assert tasks.queue_due() == []  # ran just now
     later = timezone.now() + datetime.timedelta(minutes=1, seconds=1)
-    assert tasks.queue_due(now=later) == [tasks.count_due_words]
+    assert tasks.queue_due(now=later) == [tasks.keep_search_data_current, tasks.count_due_words]
 
 
 def test_the_worker_runs_what_is_queued_and_records_it(run_worker):
@@ -76,3 +87,69 @@ def test_old_task_records_are_forgotten(run_worker):
     waiting = tasks.count_due_words.enqueue()
     assert tasks.forget_old_task_results.call() == finished
     assert [str(pk) for pk in DBTaskResult.objects.values_list("id", flat=True)] == [waiting.id]
+
+
+# --- Keeping the search data current ------------------------------------------------------
+
+
+@pytest.fixture
+def small_snapshots(monkeypatch):
+    """Snapshots from five public entries, and a refresh after two changes."""
+    monkeypatch.setattr(bitmaps, "SNAPSHOT_FROM", 5)
+    monkeypatch.setattr(tasks, "REFRESH_AFTER_CHANGES", 2)
+
+
+def a_minute_later(run_worker) -> None:
+    """The worker's next round, when its scheduled check of the search data is due."""
+    tasks.keep_search_data_current.enqueue()
+    run_worker()
+
+
+def test_the_worker_takes_a_snapshot_once_the_log_is_large_enough(small_snapshots, run_worker):
+    DisclosureFactory.create_batch(4, title="Police drones")
+    run_worker()
+    assert not FacetSnapshot.objects.exists()
+    DisclosureFactory(title="Police drones")
+    a_minute_later(run_worker)
+    assert FacetSnapshot.objects.get().size == 5
+
+
+def test_the_worker_refreshes_once_enough_entries_changed(small_snapshots, run_worker):
+    entries = DisclosureFactory.create_batch(8, title="Police drones")
+    run_worker()
+    first = FacetSnapshot.objects.get().pk
+    entries[0].withdraw("Published in error.")
+    a_minute_later(run_worker)
+    assert FacetSnapshot.objects.get().pk == first  # one change: counted over its row
+    entries[1].withdraw("Published in error.")
+    a_minute_later(run_worker)
+    snapshot = FacetSnapshot.objects.get()
+    assert snapshot.pk != first
+    assert snapshot.size == 6
+    assert not SnapshotChange.objects.exists()
+
+
+def test_an_import_queues_a_refresh_the_worker_runs(small_snapshots, run_worker, tmp_path):
+    path = tmp_path / "log.csv"
+    path.write_bytes(csv_bytes([log_row(f"FOI-{n}") for n in range(6)]))
+    err = io.StringIO()
+    call_command("import_log", str(path), stdout=io.StringIO(), stderr=err)
+    queued = DBTaskResult.objects.filter(task_path=tasks.refresh_search_data.module_path)
+    assert queued.get().status == "READY"
+    # No worker has run lately: the command says so rather than wait.
+    assert "start it with `manage.py run_worker`" in err.getvalue()
+    run_worker()
+    assert queued.get().status == "SUCCESSFUL"
+    assert FacetSnapshot.objects.get().size == 6
+
+
+def test_the_admin_import_queues_a_refresh_and_does_not_wait(admin_client, small_snapshots):
+    upload = SimpleUploadedFile("log.csv", csv_bytes([log_row(f"FOI-{n}") for n in range(6)]))
+    checked = admin_client.post(
+        "/admin/disclosures/disclosure/import/", {"file": upload, "publish": "on"}
+    )
+    token = re.search(r'name="token" value="([^"]+)"', checked.content.decode()).group(1)
+    admin_client.post("/admin/disclosures/disclosure/import/", {"token": token})
+    assert Disclosure.objects.public().count() == 6
+    queued = DBTaskResult.objects.filter(task_path=tasks.refresh_search_data.module_path)
+    assert queued.get().status == "READY"

@@ -63,8 +63,8 @@ def test_detail_query_count_is_constant(client, django_assert_num_queries, rows)
     disclosure = DisclosureFactory(
         keywords=[f"K{n}" for n in range(rows)], exemptions=["s40-2", "s31-1-a", "s43-2"][:rows]
     )
-    # validators (freshness), withdrawn check, disclosure, exemptions, keywords, documents
-    with django_assert_num_queries(6):
+    # validators (freshness), disclosure, exemptions, keywords, documents
+    with django_assert_num_queries(5):
         client.get(disclosure.get_absolute_url())
 
 

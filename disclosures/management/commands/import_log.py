@@ -1,8 +1,10 @@
+import time
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django_tasks import TaskResultStatus
 
-from disclosures import imports
+from disclosures import imports, tasks
 
 # Files with at least this many rows get progress lines on stderr.
 LONG_FILE = 1000
@@ -25,6 +27,14 @@ class Command(BaseCommand):
             help="make new disclosures drafts instead of publishing them on their response date",
         )
         parser.add_argument("--sheet", help="the sheet to read (default: the first visible one)")
+        parser.add_argument(
+            "--no-wait",
+            action="store_true",
+            help=(
+                "return once the rows are written, without waiting for the background "
+                "worker to refresh the search data"
+            ),
+        )
 
     def handle(self, *args, **options) -> None:
         path = Path(options["file"])
@@ -54,8 +64,45 @@ class Command(BaseCommand):
             )
         if report.written:
             self.stdout.write(self.style.SUCCESS(f"Imported {path.name}: {report.summary()}."))
+            refresh = tasks.refresh_after_import()
+            if not tasks.worker_is_running():
+                self.stderr.write(
+                    "The search data will be refreshed when the background worker runs: "
+                    "start it with `manage.py run_worker` (python3 dev.py run does). Until "
+                    "then searches count their matches themselves, more slowly."
+                )
+            elif not options["no_wait"]:
+                self.wait_for_refresh(refresh)
         else:
             self.stdout.write(f"Dry run of {path.name}: {report.summary()}. Nothing was written.")
+
+    # How long to wait for the worker to take the refresh before leaving it queued.
+    WORKER_TAKES_WITHIN = 60
+
+    def wait_for_refresh(self, refresh) -> None:
+        """Wait while the background worker refreshes the search data, so that searches
+        are as fast as they will be when the command returns."""
+        self.stderr.write("Waiting for the background worker to refresh the search data…")
+        began = time.monotonic()
+        while refresh.status in (TaskResultStatus.READY, TaskResultStatus.RUNNING):
+            if (
+                refresh.status == TaskResultStatus.READY
+                and time.monotonic() - began > self.WORKER_TAKES_WITHIN
+            ):
+                self.stderr.write(
+                    "The worker has not taken the refresh yet: it stays queued, and "
+                    "searches count their matches themselves until it is done."
+                )
+                return
+            time.sleep(1)
+            refresh.refresh()
+        if refresh.status == TaskResultStatus.SUCCESSFUL:
+            self.stdout.write(f"Search data refreshed in {time.monotonic() - began:.0f} s.")
+        else:
+            self.stderr.write(
+                "The refresh of the search data failed; the worker will try again within a "
+                "minute. The import itself is complete."
+            )
 
     def progress(self, done: int, total: int) -> None:
         percent = done * 100 // total if total else 100

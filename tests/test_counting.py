@@ -1,8 +1,6 @@
-"""Counts kept for common search terms: a search of one such word, of a broad search of
-several words people made, or the whole log, reads its total and facet counts from the
-ledger the triggers keep; with filters, from the bitmaps of the last snapshot and a
-count over the entries changed since. They must always equal a count over the matches,
-whatever changed since the last recount."""
+"""Counting results from the snapshot's bitmaps (disclosures/counting.py, bitmaps.py):
+searches and the filtered log, their facets, pages and statistics tallies. They must
+always equal a count over the matches, whatever changed since the last snapshot."""
 
 import datetime
 import io
@@ -16,18 +14,16 @@ from django.http import QueryDict
 from django.urls import reverse
 from django.utils import timezone
 
-from disclosures import bitmaps, search, statistics
+from disclosures import bitmaps, counting, search, statistics
 from disclosures.filters import DisclosureFilter
 from disclosures.models import (
-    BroadSearch,
-    CountedTerm,
     Disclosure,
     Exemption,
     FacetSnapshot,
     Keyword,
     SnapshotChange,
-    TermCount,
 )
+from disclosures.results import Results, exemptions_with_public_counts
 from tests.factories import DisclosureFactory, KeywordFactory
 
 pytestmark = pytest.mark.django_db
@@ -38,27 +34,26 @@ def filterset(query: str) -> DisclosureFilter:
     return DisclosureFilter(QueryDict(query), queryset=Disclosure.objects.public())
 
 
-def kept(query: str):
-    return search._kept_counts(filterset(query))
-
-
 def over_matches(query: str):
-    return search._counted_over_matches(filterset(query))
+    return counting.counted_over_matches(filterset(query))
 
 
 def from_bitmaps(query: str):
-    return search._bitmap_counts(filterset(query))
+    """The counts read from the snapshot's bitmaps; None when no snapshot serves."""
+    results = filterset(query)
+    over = counting.select(results)
+    return None if over is None else counting.counts(results, over)
 
 
-def recount(min_documents: int = 2) -> None:
-    call_command("count_search_terms", "--min-documents", str(min_documents), stdout=io.StringIO())
+def refresh(min_documents: int = 2) -> None:
+    bitmaps.take_snapshot(min_documents)
 
 
-# Searches of several words, each in two published entries of the log (the scheduled
-# one included): a phrase, and a word without another.
+# Searches of several words: a phrase (no bits of its own: found by its ids), and a
+# word without another (its words' bits joined).
 BROAD = ('q="police drones"', "q=police+-drones")
-# Counted from bitmaps: filtered searches of counted terms, the filtered log, and
-# searches of counted words joined by AND, OR and NOT.
+# Counted from bitmaps: filtered searches of common words, the filtered log, and
+# searches of common words joined by AND, OR and NOT.
 FROM_BITMAPS = (
     "q=police&outcome=refused",
     "q=police&outcome=granted-in-full&outcome=refused",
@@ -81,9 +76,8 @@ FROM_BITMAPS = (
 
 @pytest.fixture
 def log(db):
-    """Entries about police drones in every state, recounted: "police" and "drones"
-    are counted terms (in at least two published entries), "helicopter" is not; so are
-    the broad searches, made once before the recount."""
+    """Entries about police drones in every state, in a snapshot: "police" and
+    "drones" have bits (in at least two public entries), "helicopter" has not."""
     DisclosureFactory(
         reference="A",
         title="Police drones",
@@ -111,71 +105,56 @@ def log(db):
     DisclosureFactory(reference="DRAFT", title="Police drones draft", draft=True)
     DisclosureFactory(reference="SOON", title="Police drones scheduled", scheduled=True)
     DisclosureFactory(reference="GONE", title="Police drones withdrawn", withdrawn=True)
-    for query in BROAD:
-        search._record_broad_search(QueryDict(query)["q"])
-    recount()
+    refresh()
 
 
-def test_recount_chooses_the_terms_of_enough_published_entries(log):
-    terms = dict(CountedTerm.objects.values_list("lexeme", "documents"))
-    # Published entries, the scheduled one included (its time will come); never drafts
-    # or withdrawn entries.
-    assert terms["polic"] == 5
-    assert terms["drone"] == 3
-    assert terms[""] == 5  # the whole log
-    assert "helicopt" not in terms
-    searches = dict(CountedTerm.objects.filter(is_search=True).values_list("lexeme", "documents"))
-    assert searches == {"'polic' <-> 'drone'": 2, "'polic' & !'drone'": 2}
+def words_with_bits() -> set[str]:
+    snapshot = FacetSnapshot.objects.get()
+    return set(snapshot.bitmaps.filter(kind="t").values_list("key", flat=True))
 
 
-def test_kept_counts_are_exact_and_leave_out_what_is_not_public(log):
-    total, counts = kept("q=police")
+def test_the_snapshot_keeps_bits_of_the_words_of_enough_public_entries(log):
+    # Public entries only: never drafts, withdrawn or scheduled ones (counted over
+    # their rows when their time comes).
+    assert FacetSnapshot.objects.get().size == 4
+    assert {"polic", "drone"} <= words_with_bits()
+    assert "helicopt" not in words_with_bits()  # in one public entry
+    assert "draft" not in words_with_bits()
+
+
+def test_counts_from_bitmaps_are_exact_and_leave_out_what_is_not_public(log):
+    total, counts = from_bitmaps("q=police")
     assert total == 4
     assert counts["outcome"] == {"granted-in-full": 2, "refused": 1, "granted-in-part": 1}
     assert counts["year"] == {"2023": 1, "2024": 3}
     assert (total, counts) == over_matches("q=police")
-    assert kept("q=drones") == over_matches("q=drones")
-    assert kept("q=drones")[0] == 2
-    assert kept("") == over_matches("")
-    assert kept("")[0] == 4
+    assert from_bitmaps("q=drones") == over_matches("q=drones")
+    assert from_bitmaps("q=drones")[0] == 2
+    assert from_bitmaps("") == over_matches("")
+    assert from_bitmaps("")[0] == 4
     # The order and invalid filters change nothing counted.
-    assert kept("sort=oldest&outcome=no-such-outcome") == kept("")
+    assert from_bitmaps("sort=oldest&outcome=no-such-outcome") == from_bitmaps("")
 
 
 @pytest.mark.parametrize(
     "query",
     [
-        "q=helicopter",  # not a counted term
-        "q=police+drones",  # several words, never searched before the recount
-        "q=%22police+station%22",  # a phrase, likewise
-        "q=-police",  # an exclusion
+        "q=helicopter",  # a word without bits: found by its ids
+        "q=police+drones",
+        "q=%22police+station%22",  # a phrase without bits, likewise
+        "q=-police",
         "q=police+OR+drones",
-        "q=police&outcome=refused",  # a filter
+        "q=police&outcome=refused",
         "q=police&date_from=2024-01-01",
         "q=police&keyword=drones",
-        "q=the",  # a stop word: no term at all
-        "outcome=refused",  # the log, filtered
+        "outcome=refused",
         "date_to=2023-12-31",
+        'q="police"',  # a quoted word: the word's bits
     ],
 )
-def test_anything_but_one_counted_word_or_the_whole_log_is_counted_over_its_matches(log, query):
-    assert kept(query) is None
-    facets = search.facet_counts(filterset(query))
-    total, _counts = over_matches(query)
-    assert facets.total == total
-
-
-def test_a_quoted_word_reads_the_counts_of_the_word(log):
-    assert kept("q=%22police%22") == kept("q=police") == over_matches("q=%22police%22")
-
-
-def test_counts_are_kept_for_the_whole_public_log_only(log):
-    keyword = Keyword.objects.get(slug="drones")
-    narrowed = DisclosureFilter(
-        QueryDict("q=police"), queryset=Disclosure.objects.public().filter(keywords=keyword)
-    )
-    assert search._kept_counts(narrowed) is None
-    assert search.facet_counts(narrowed).total == 1
+def test_every_search_of_the_public_log_is_counted_from_the_bitmaps(log, query):
+    assert from_bitmaps(query) is not None
+    assert from_bitmaps(query) == over_matches(query)
 
 
 def publish_draft() -> None:
@@ -283,20 +262,14 @@ def schedule_comes_due() -> None:
     ],
     ids=lambda change: change.__name__,
 )
-def test_kept_counts_follow_every_change(log, change):
+def test_counts_follow_every_change(log, change):
     change()
-    for query in ("q=police", "q=drones", "", *BROAD):
-        assert kept(query) is not None
-        assert kept(query) == over_matches(query), query
-    for query in FROM_BITMAPS:
-        # (or the kept counts, when a change leaves a chosen keyword on no public entry:
-        # it is no longer a filter to choose)
-        counted = from_bitmaps(query) or kept(query)
-        assert counted is not None
-        assert counted == over_matches(query), query
+    for query in ("q=police", "q=drones", "", *BROAD, *FROM_BITMAPS):
+        assert from_bitmaps(query) is not None
+        assert from_bitmaps(query) == over_matches(query), query
 
 
-def test_every_change_in_turn_then_a_recount(log):
+def test_every_change_in_turn_then_a_refresh(log):
     for change in (
         publish_draft,
         withdraw,
@@ -309,56 +282,35 @@ def test_every_change_in_turn_then_a_recount(log):
         schedule_comes_due,
     ):
         change()
-        for query in ("q=police", "", *BROAD):
-            assert kept(query) == over_matches(query), (change.__name__, query)
-        for query in FROM_BITMAPS:
-            counted = from_bitmaps(query) or kept(query)
-            assert counted == over_matches(query), (change.__name__, query)
-    ledger_rows = TermCount.objects.count()
-    still_common = ("q=police", "", BROAD[0])
-    before = [kept(query) for query in still_common]
-    recount()
-    # Summed up again: one row per term and value, the same counts.
-    assert TermCount.objects.count() < ledger_rows
-    assert [kept(query) for query in still_common] == before
+        for query in ("q=police", "", *BROAD, *FROM_BITMAPS):
+            assert from_bitmaps(query) == over_matches(query), (change.__name__, query)
+    refresh()
     # A new snapshot, the scheduled entry in it (it came due). Left to count over their
     # rows: only entries published after the snapshot's time, which inside this test is
     # the test transaction's start: the draft published during the test, unless in the
     # same second (publication times are whole seconds).
     with connection.cursor() as cursor:
-        cursor.execute("SELECT now()")
+        cursor.execute("SELECT statement_timestamp()")
         snapshot_time = cursor.fetchone()[0]
     published_later = Disclosure.objects.filter(published_at__gt=snapshot_time)
     noted = set(SnapshotChange.objects.values_list("disclosure_id", flat=True))
     assert noted == set(published_later.values_list("pk", flat=True))
-    assert noted <= set(Disclosure.objects.filter(reference="DRAFT").values_list("pk", flat=True))
-    for query in FROM_BITMAPS:
-        if BROAD[1] not in query:  # no longer counted (below)
-            assert from_bitmaps(query) == over_matches(query), query
-    # "police -drones" now finds one entry, fewer than the recount asks for.
-    assert over_matches(BROAD[1])[0] == 1
-    assert kept(BROAD[1]) is None
+    for query in ("q=police", "", *BROAD, *FROM_BITMAPS):
+        assert from_bitmaps(query) == over_matches(query), query
 
 
-def test_a_small_log_keeps_nothing_and_its_saves_write_nothing(db):
-    DisclosureFactory.create_batch(3, title="Police drones")
-    recount(min_documents=10)
-    assert not CountedTerm.objects.exists()
-    DisclosureFactory(title="Police drones")
-    assert not TermCount.objects.exists()
-    assert kept("q=police") is None
-    assert kept("") is None
-
-
-def test_a_counted_term_with_nothing_public_left_finds_nothing(client, log):
+def test_a_counted_word_with_nothing_public_left_finds_nothing(client, log):
     Disclosure.objects.filter(title__icontains="drones").update(status="draft")
-    assert kept("q=drones") == (0, {"outcome": {}, "exemption": {}, "keyword": {}, "year": {}})
+    assert from_bitmaps("q=drones") == (
+        0,
+        {"outcome": {}, "exemption": {}, "keyword": {}, "year": {}},
+    )
     response = client.get(LIST, {"q": "drones"})
     assert response.context["facets"].total == 0
     assert not response.context["page_obj"].object_list
 
 
-def test_the_page_shows_the_kept_counts(client, log):
+def test_the_page_shows_the_counts_of_the_bitmaps(client, log):
     response = client.get(LIST, {"q": "police"})
     facets = response.context["facets"]
     assert facets.total == 4
@@ -377,129 +329,55 @@ def test_the_page_shows_the_kept_counts(client, log):
     assert shown == {"A", "B", "C", "D"}
 
 
-def recounted_police_drones(rows: int) -> None:
-    """A log of ``rows`` published entries about police drones, all alike, recounted."""
+def refreshed_police_drones(rows: int) -> None:
+    """A log of ``rows`` published entries about police drones, all alike, in a
+    snapshot."""
     for n in range(rows):
         DisclosureFactory(title=f"Police drones {n}", keywords=["Drones"], exemptions=["s40-2"])
-    recount()
+    refresh()
 
 
-# validators (freshness), the kept counts, the exemptions and keywords shown, page ids,
-# rows, the exemptions they cite; and for a search, headlines and two for the
-# suggestion lookup (similarity threshold, vocabulary).
-@pytest.mark.parametrize(("params", "queries"), [({"q": "police"}, 10), ({}, 7)])
+# validators (freshness), the snapshot's lookup, the exemptions and keywords shown,
+# rows, the exemptions they cite; the whole log newest first finds its page's ids from
+# the bitmaps; a search, in order of relevance, ranks them in a query of their own, and
+# adds headlines and two for the suggestion lookup (similarity threshold, vocabulary).
+@pytest.mark.parametrize(("params", "queries"), [({"q": "police"}, 10), ({}, 6)])
 @pytest.mark.parametrize("rows", [3, 30])
-def test_a_page_reading_kept_counts_makes_as_many_queries_whatever_the_rows(
+def test_a_page_counted_from_bitmaps_makes_as_many_queries_whatever_the_rows(
     client, django_assert_num_queries, settings, params, queries, rows
 ):
     settings.FOILOG_PAGE_CACHE_SECONDS = 0
-    recounted_police_drones(rows)
+    refreshed_police_drones(rows)
+    client.get(LIST, params)  # the process loads the snapshot
     with django_assert_num_queries(queries):
         response = client.get(LIST, params)
     assert response.context["facets"].total == rows
     assert {o.value: o.count for o in response.context["facets"].keyword} == {"drones": rows}
 
 
-def test_the_command_says_what_it_counted(db):
+def test_the_command_says_what_it_kept(db):
     DisclosureFactory.create_batch(3, title="Police drones")
     out = io.StringIO()
-    call_command("count_search_terms", "--min-documents", "3", stdout=out)
-    # polic, drone and the factory's request words, and the whole log.
-    assert "and of the whole log" in out.getvalue()
-    assert CountedTerm.objects.filter(lexeme="").exists()
-    # Bitmaps of 1 outcome, 1 year, each counted word and each phrase of two of them in
-    # three entries: "police drones", "please tell", "tell me how"...
-    words = CountedTerm.objects.exclude(lexeme="").count()
+    call_command("refresh_search_data", "--min-documents", "3", stdout=out)
+    # Bitmaps of each word and each phrase of two of them in three entries: "police
+    # drones", "please tell", "tell me how"...
+    words = words_with_bits()
     phrases = phrase_bits(FacetSnapshot.objects.get().pk)
+    assert {"polic", "drone"} <= words
     assert {"'polic' <-> 'drone'", "'pleas' <-> 'tell'", "'tell' <3> 'mani'"} <= phrases
     assert (
-        f"Took a snapshot of the 3 public disclosures, with {2 + words + len(phrases)} bitmaps "
-        f"({len(phrases)} of two-word phrases)"
+        f"Took a snapshot of the 3 public disclosures, with bitmaps of {len(words)} words "
+        f"and {len(phrases)} phrases in at least 3 of them"
     ) in out.getvalue()
     out = io.StringIO()
-    call_command("count_search_terms", "--min-documents", "4", stdout=out)
-    assert "the facets of 0 words" in out.getvalue()
-    assert "whole log" not in out.getvalue()
-    assert "snapshot" not in out.getvalue()
+    call_command("refresh_search_data", "--min-documents", "4", stdout=out)
+    assert "fewer than 4 entries" in out.getvalue()
     assert not FacetSnapshot.objects.exists()
 
 
 def test_the_command_refuses_a_threshold_below_one(db):
     with pytest.raises(CommandError):
-        call_command("count_search_terms", "--min-documents", "0")
-
-
-def broad_searches() -> dict[str, int]:
-    return dict(BroadSearch.objects.values_list("query", "searches"))
-
-
-def test_a_search_of_several_words_finding_many_is_recorded(client, log, monkeypatch):
-    monkeypatch.setattr(search, "MIN_DOCUMENTS_TO_KEEP", 3)
-    BroadSearch.objects.all().delete()
-    client.get(LIST, {"q": "police station"})  # one entry: counted fast enough
-    client.get(LIST, {"q": "helicopter"})  # one word: the recount finds those itself
-    client.get(LIST, {"q": "police OR helicopter", "outcome": "refused"})  # a filter
-    assert broad_searches() == {}
-    for _ in range(2):
-        response = client.get(LIST, {"q": "police OR helicopter"})
-    assert response.context["facets"].total == 4
-    assert broad_searches() == {"'polic' | 'helicopt'": 2}
-    # Only the query is kept, as the search index reads it: no words as typed.
-    recount(min_documents=3)
-    assert CountedTerm.objects.get(is_search=True).lexeme == "'polic' | 'helicopt'"
-    assert kept("q=police+OR+helicopter") == over_matches("q=police+OR+helicopter")
-    assert kept("q=police+OR+helicopter")[0] == 4
-
-
-def test_a_counted_search_is_not_recorded_again(client, log, monkeypatch):
-    monkeypatch.setattr(search, "MIN_DOCUMENTS_TO_KEEP", 1)
-    before = broad_searches()
-    response = client.get(LIST, {"q": '"police drones"'})
-    assert response.context["facets"].total == 1
-    assert broad_searches() == before
-
-
-def test_the_recount_forgets_old_searches_and_counts_the_most_made(log):
-    BroadSearch.objects.update(searches=5)
-    old = timezone.now() - datetime.timedelta(days=31)
-    BroadSearch.objects.filter(query="'polic' & !'drone'").update(last_searched=old)
-    for n in range(100):
-        search._record_broad_search(f"police OR word{n}")
-    BroadSearch.objects.filter(query__contains="word").update(searches=2)
-    BroadSearch.objects.filter(query__contains="word0").update(searches=1)
-    recount()
-    searches = set(CountedTerm.objects.filter(is_search=True).values_list("lexeme", flat=True))
-    assert len(searches) == 100
-    assert "'polic' <-> 'drone'" in searches
-    assert "'polic' | 'word0'" not in searches  # the least made, beyond the hundred
-    assert "'polic' & !'drone'" not in BroadSearch.objects.values_list("query", flat=True)
-    assert kept("q=police+-drones") is None
-    assert kept("q=police+OR+word42") == over_matches("q=police+OR+word42")
-
-
-def test_a_search_that_finds_too_few_at_the_recount_is_not_counted(log):
-    Disclosure.objects.filter(reference="A").update(status="draft")
-    recount()
-    assert kept('q="police drones"') is None
-    assert BroadSearch.objects.filter(query="'polic' <-> 'drone'").exists()
-
-
-def test_failing_to_record_a_search_does_not_fail_the_page(client, log, monkeypatch):
-    monkeypatch.setattr(search, "MIN_DOCUMENTS_TO_KEEP", 2)
-    monkeypatch.setattr(search, "_RECORD_BROAD_SEARCH_SQL", "SELECT no_such_function()")
-    response = client.get(LIST, {"q": "police OR station"})
-    assert response.status_code == 200
-    assert response.context["facets"].total == 4
-
-
-def test_a_page_reading_the_kept_counts_of_a_search_makes_as_many_queries(
-    client, django_assert_num_queries, settings, log
-):
-    settings.FOILOG_PAGE_CACHE_SECONDS = 0
-    # As a page of one counted word (above): the counts are read, not counted.
-    with django_assert_num_queries(10):
-        response = client.get(LIST, {"q": '"police drones"'})
-    assert response.context["facets"].total == 1
+        call_command("refresh_search_data", "--min-documents", "0")
 
 
 def test_filtered_counts_come_from_the_bitmaps_of_the_snapshot(log):
@@ -540,25 +418,16 @@ def test_other_searches_are_counted_from_the_ids_they_find(log, query):
     assert from_bitmaps(query) == over_matches(query)
 
 
-@pytest.mark.parametrize(
-    "query",
-    [
-        "q=the&outcome=refused",  # a stop word: no term at all
-        "",  # the whole log: the kept counts serve
-    ],
-)
-def test_searches_without_bitmaps_are_counted_otherwise(log, query):
-    assert from_bitmaps(query) is None
-    assert search.facet_counts(filterset(query)).total == over_matches(query)[0]
+def test_a_search_of_stop_words_alone_is_counted_over_its_no_matches(log):
+    assert from_bitmaps("q=the&outcome=refused") is None
+    assert Results(QueryDict("q=the&outcome=refused")).total == 0
 
 
 def test_bitmaps_serve_the_public_log_only(log):
-    narrowed = DisclosureFilter(
-        QueryDict("q=police&outcome=refused"),
-        queryset=Disclosure.objects.public().filter(reference="A"),
-    )
-    assert search._bitmap_counts(narrowed) is None
-    assert search.facet_counts(narrowed).total == 0
+    narrowed = Disclosure.objects.public().filter(reference="A")
+    results = Results(QueryDict("q=police&outcome=refused"), queryset=narrowed)
+    assert counting.select(results.filterset) is None
+    assert results.total == 0
 
 
 def test_only_changes_a_count_depends_on_are_noted(log):
@@ -578,17 +447,17 @@ def test_only_changes_a_count_depends_on_are_noted(log):
 
 
 def test_too_many_changes_since_the_snapshot_are_counted_over_the_matches(log, monkeypatch):
-    monkeypatch.setattr(search, "MAX_CHANGES", 1)
+    monkeypatch.setattr(counting, "MAX_CHANGES", 1)
     assert from_bitmaps("q=police&outcome=refused") is not None  # the scheduled entry
     withdraw()
     assert from_bitmaps("q=police&outcome=refused") is None
-    facets = search.facet_counts(filterset("q=police&outcome=refused"))
-    assert facets.total == over_matches("q=police&outcome=refused")[0] == 1
+    total = Results(QueryDict("q=police&outcome=refused")).total
+    assert total == over_matches("q=police&outcome=refused")[0] == 1
 
 
 def test_a_small_log_takes_no_snapshot_and_notes_nothing(db):
     DisclosureFactory.create_batch(3, title="Police drones")
-    recount(min_documents=10)
+    refresh(min_documents=10)
     assert not FacetSnapshot.objects.exists()
     DisclosureFactory(title="Police drones")
     Disclosure.objects.update(outcome="refused")
@@ -600,23 +469,23 @@ def test_a_snapshot_replaces_the_last(log):
     first = FacetSnapshot.objects.get().pk
     assert from_bitmaps("outcome=refused")[0] == 1
     Disclosure.objects.filter(reference="C").update(outcome="refused")
-    recount()
+    refresh()
     assert FacetSnapshot.objects.get().pk != first
     assert from_bitmaps("outcome=refused")[0] == 2 == over_matches("outcome=refused")[0]
 
 
-# As a page of one counted word (above), with the snapshot's first load by the process
-# done: validators, the chosen exemption checked, the snapshot lookup, the exemptions and
-# keywords shown, page ids, rows, the exemptions they cite, headlines and the
-# suggestion's two; and one more when entries changed since the snapshot, to count them.
-# A search with a word not counted ("helicopter") makes one more, for its matches' ids;
-# without the filter, it checks no exemption but looks for kept counts first.
+# As a page of one word with bits (above), with the snapshot's first load by the
+# process done: validators, the chosen exemption checked, the snapshot lookup, the
+# exemptions and keywords shown, page ids, rows, the exemptions they cite, headlines and
+# the suggestion's two; and one more when entries changed since the snapshot, to count
+# them. A search with a word without bits ("helicopter") makes one more, for its
+# matches' ids; without the filter, it checks no exemption.
 @pytest.mark.parametrize(
     ("params", "queries"),
     [
         ({"q": "police", "exemption": "s40-2"}, 11),
         ({"q": "police -helicopter", "exemption": "s40-2"}, 12),
-        ({"q": "police -helicopter"}, 12),
+        ({"q": "police -helicopter"}, 11),
     ],
 )
 @pytest.mark.parametrize("changed", [False, True])
@@ -625,7 +494,7 @@ def test_a_filtered_page_counted_from_bitmaps_makes_as_many_queries_whatever_the
     client, django_assert_num_queries, settings, params, queries, changed, rows
 ):
     settings.FOILOG_PAGE_CACHE_SECONDS = 0
-    recounted_police_drones(rows)
+    refreshed_police_drones(rows)
     queries += changed
     client.get(LIST, params)
     if changed:
@@ -678,7 +547,6 @@ def positions_found(snapshot: bitmaps.Snapshot, query: str) -> np.ndarray:
         "!( 'polic' & 'drone' )",
         "'polic' & ( !'drone' | 'polic' )",
         "!!'drone'",
-        "'polic' <-> 'drone'",  # a counted search: its own bits
     ],
 )
 def test_a_search_joins_its_words_bits_as_postgresql_reads_it(log, query):
@@ -721,7 +589,7 @@ def phrases(db):
     DisclosureFactory(title="Use of force draft", draft=True)
     DisclosureFactory(title="Use of force withdrawn", withdrawn=True)
     DisclosureFactory(title="Use of force scheduled", scheduled=True)
-    recount()
+    refresh()
 
 
 def phrase_bits(snapshot_id: int) -> set[str]:
@@ -812,7 +680,7 @@ def test_phrase_bits_hold_past_the_last_position_postgresql_keeps(db):
     request = " ".join(["filler"] * 16380 + ["use", "force", "police", "helicopter"])
     for _ in range(2):
         DisclosureFactory(title="Report", request_text=request)
-    recount(min_documents=2)
+    refresh(min_documents=2)
     snapshot = current_snapshot()
     for query in ["'use' <-> 'forc'", "'use' <-> 'polic'", "'use' <-> 'inform'"]:
         found = bitmaps.matching(snapshot, query)
@@ -886,7 +754,7 @@ def dated(db):
         )
     DisclosureFactory(reference="DRAFT", title="Police drones draft", draft=True)
     DisclosureFactory(reference="SOON", title="Police drones scheduled", scheduled=True)
-    recount()
+    refresh()
 
 
 def change_the_log() -> None:
@@ -918,14 +786,15 @@ def change_the_log() -> None:
 def test_pages_found_from_bitmaps_hold_the_rows_the_date_index_gives(dated, query):
     def check_every_page() -> None:
         results = filterset(query)
-        total = search.facet_counts(results).total
+        over = counting.select(results)
+        total = counting.counts(results, over)[0]
         newest_first = results.current_sort != "oldest"
         order = ("-response_date", "-id") if newest_first else ("response_date", "id")
         expected = list(results.filtered_without().order_by(*order).values_list("pk", flat=True))
         assert len(expected) == total
         for bottom in range(total):
             top = min(bottom + 3, total)
-            found = search.page_ids(results, newest_first, bottom, top, total)
+            found = counting.page_ids(results, over, newest_first, bottom, top, total)
             assert found == expected[bottom:top], (bottom, top)
 
     check_every_page()
@@ -946,7 +815,7 @@ def test_pages_found_from_bitmaps_hold_the_rows_the_date_index_gives(dated, quer
 def test_results_ranked_by_id_are_those_the_search_ranks(dated, query):
     def check() -> None:
         results = filterset(query)
-        ranked = search.ranked_by_id(results)
+        ranked = counting.ranked_by_id(results, counting.select(results))
         assert ranked is not None
         expected = list(results.qs.values_list("pk", flat=True))
         assert list(ranked.values_list("pk", flat=True)) == expected
@@ -957,13 +826,17 @@ def test_results_ranked_by_id_are_those_the_search_ranks(dated, query):
 
 
 def test_results_are_ranked_by_id_only_for_a_filtered_search_of_the_public_log(dated):
-    assert search.ranked_by_id(filterset("outcome=refused")) is None
-    assert search.ranked_by_id(filterset("q=police")) is None
-    assert search.ranked_by_id(filterset("q=police&outcome=refused")) is not None
+    def ranked(results: DisclosureFilter):
+        over = counting.select(results)
+        return None if over is None else counting.ranked_by_id(results, over)
+
+    assert ranked(filterset("outcome=refused")) is None
+    assert ranked(filterset("q=police")) is None
+    assert ranked(filterset("q=police&outcome=refused")) is not None
     everything = DisclosureFilter(
         QueryDict("q=police&outcome=refused"), queryset=Disclosure.objects.all()
     )
-    assert search.ranked_by_id(everything) is None
+    assert ranked(everything) is None
 
 
 def test_a_ranked_page_read_by_id_shows_what_the_search_ranks(
@@ -983,33 +856,40 @@ def test_a_ranked_page_read_by_id_shows_what_the_search_ranks(
         with django_assert_num_queries(11):
             by_id = page()
         with monkeypatch.context() as patched:
-            patched.setattr(search, "ranked_by_id", lambda results: None)
+            patched.setattr(counting, "ranked_by_id", lambda results, over: None)
             assert by_id == page()
         assert by_id
 
 
-def test_a_deep_page_is_found_from_bitmaps_in_as_many_queries(
-    client, django_assert_num_queries, settings, monkeypatch, dated
+@pytest.mark.parametrize("sort", ["newest", "oldest"])
+def test_a_page_in_date_order_is_found_from_bitmaps_as_the_date_index_orders_it(
+    client, django_assert_num_queries, settings, dated, sort
 ):
     settings.FOILOG_PAGE_CACHE_SECONDS = 0
-    params = {"q": "police", "page": 2, "sort": "newest"}
-    walked = client.get(LIST, params).context["page_obj"].object_list
-    monkeypatch.setattr(search, "PAGE_FROM_BITMAPS", 1)
+    params = {"q": "police", "page": 2, "sort": sort}
     client.get(LIST, params)  # the process loads the snapshot
-    # As a page of a counted word (above), but the page's ids come from the snapshot's
-    # lookup and the results changed since (the scheduled entry, from the start); and
-    # the exemptions shown beside the results.
-    with django_assert_num_queries(11):
-        found = client.get(LIST, params).context["page_obj"].object_list
-    assert [d.reference for d in found] == [d.reference for d in walked]
-    change_the_log()
-    with django_assert_num_queries(11):
-        found = client.get(LIST, params).context["page_obj"].object_list
-    monkeypatch.setattr(search, "PAGE_FROM_BITMAPS", 10**9)
-    assert found == list(client.get(LIST, params).context["page_obj"].object_list)
+
+    def shown() -> list[str]:
+        return [d.reference for d in client.get(LIST, params).context["page_obj"].object_list]
+
+    def by_the_date_index() -> list[str]:
+        order = ("-response_date", "-id") if sort == "newest" else ("response_date", "id")
+        found = search.search(Disclosure.objects.public(), "police").order_by(*order)
+        return list(found.values_list("reference", flat=True)[20:40])
+
+    # validators, the snapshot's lookup, the results changed since (the scheduled
+    # entry, from the start) counted, and their dates placed among the page's ids, the
+    # exemptions and keywords shown, rows, the exemptions they cite, headlines, the
+    # suggestion's two.
+    for change in (lambda: None, change_the_log):
+        change()
+        expected = by_the_date_index()
+        with django_assert_num_queries(11):
+            found = shown()
+        assert found == expected
 
 
-def test_the_home_page_and_the_exemptions_read_the_kept_counts(
+def test_the_home_page_and_the_exemptions_count_from_the_bitmaps(
     client, django_assert_num_queries, settings, log
 ):
     settings.FOILOG_PAGE_CACHE_SECONDS = 0
@@ -1017,20 +897,22 @@ def test_the_home_page_and_the_exemptions_read_the_kept_counts(
     def counted_afresh() -> dict[str, int]:
         return {e.slug: e.public_count for e in Exemption.objects.with_public_counts()}
 
-    def kept_counts() -> dict[str, int]:
-        return {e.slug: e.public_count for e in search.exemptions_with_public_counts()}
+    def from_the_bitmaps() -> dict[str, int]:
+        return {e.slug: e.public_count for e in exemptions_with_public_counts()}
 
     for change in (None, publish_draft, withdraw, schedule_comes_due, add_an_entry):
         if change:
             change()
-        assert search.public_total() == Disclosure.objects.public().count()
-        assert kept_counts() == counted_afresh()
-    assert kept_counts()["s24-1"] == 2  # B and the entry added; not the withdrawn one
-    # validators, latest, the exemptions they cite, the kept counts: no count
-    with django_assert_num_queries(4):
+        assert Results().total == Disclosure.objects.public().count()
+        assert from_the_bitmaps() == counted_afresh()
+    assert from_the_bitmaps()["s24-1"] == 2  # B and the entry added; not the withdrawn one
+    # validators, latest, the exemptions they cite, the snapshot's lookup and the
+    # entries changed since, counted: no pass over the log
+    with django_assert_num_queries(5):
         response = client.get(reverse("disclosures:home"))
     assert response.context["total"] == Disclosure.objects.public().count() == 6
-    with django_assert_num_queries(3):  # validators, the kept counts, the exemptions
+    # validators, the snapshot's lookup and the entries changed since, the exemptions
+    with django_assert_num_queries(4):
         response = client.get(reverse("disclosures:exemptions"))
     assert {e.slug: e.public_count for e in response.context["exemptions"]} == counted_afresh()
 
@@ -1053,7 +935,6 @@ def test_keyword_and_exemption_pages_count_and_page_as_the_list(
         results = Disclosure.objects.public().filter(**with_it).newest_first()
         return list(results.values_list("reference", flat=True)[(page - 1) * 20 : page * 20])
 
-    monkeypatch.setattr(search, "PAGE_FROM_BITMAPS", 1)
     client.get(address)  # the process loads the snapshot
     # validators, the keyword (exemption), its slug checked, the snapshot's lookup; the
     # results changed since (the scheduled one) counted for the count, and their dates
@@ -1085,11 +966,11 @@ def test_statistics_drawn_from_bitmaps_are_those_counted_over_the_results(dated,
 
     def check() -> None:
         results = filterset(query)
-        tallies = search.result_tallies(results)
-        assert tallies is not None
-        drawn = statistics.figures_of(tallies, end)
-        assert drawn == statistics.figures(results.qs, end)
-        assert drawn == statistics.figures_for(results, end)
+        over = counting.select(results)
+        assert over is not None
+        drawn = statistics.figures_of(counting.tallies(results, over), end)
+        counted = statistics.figures_of(counting.tallies(results, None), end)
+        assert drawn == counted
 
     check()
     change_the_log()
@@ -1101,11 +982,11 @@ def test_the_statistics_page_draws_from_the_bitmaps_in_as_many_queries(
     client, django_assert_num_queries, settings, rows
 ):
     settings.FOILOG_PAGE_CACHE_SECONDS = 0
-    recounted_police_drones(rows)
+    refreshed_police_drones(rows)
     client.get(reverse("disclosures:statistics"))  # the process loads the snapshot
-    # The filter panel's kept counts and the exemptions and keywords shown; the
-    # snapshot's lookup, and the names of the exemptions and keywords charted
-    with django_assert_num_queries(6):
+    # The snapshot's lookup, shared by the figures and the filter panel; the names of
+    # the exemptions and keywords charted, and of those the panel shows
+    with django_assert_num_queries(5):
         response = client.get(reverse("disclosures:statistics"))
     assert response.context["figures"].total == rows
     assert [bar.value for bar in response.context["figures"].exemptions] == [rows]

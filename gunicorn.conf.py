@@ -17,9 +17,13 @@ bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000").split(",")
 # Pages spend most of their time in PostgreSQL, so a little more than one worker per
 # core keeps the CPUs busy while others wait on the database.
 workers = int(os.environ.get("GUNICORN_WORKERS", multiprocessing.cpu_count() * 2 + 1))
-# Threads per worker: above 1 gunicorn uses the gthread worker; pair it with DB_POOL=true
-# so the threads share a few database connections.
-threads = int(os.environ.get("GUNICORN_THREADS", "1"))
+# Threads per worker: gunicorn's gthread worker. A download made afresh (a filtered CSV
+# of a million rows) streams for a minute in one thread while the others serve pages,
+# and the worker stays alive past `timeout` (a sync worker would be killed, and every
+# page queued behind the download). foilog lets each process stream at most two
+# downloads (disclosures/exports.py), so pages always have threads. DB_POOL=true lets
+# the threads share a few database connections.
+threads = int(os.environ.get("GUNICORN_THREADS", "4"))
 
 # A request still running after this many seconds is killed and its worker restarted:
 # no page of the log should take more than a few seconds.

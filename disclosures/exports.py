@@ -8,9 +8,15 @@ date index at once. They are streamed: rows are read from the database a chunk a
 time (a server-side cursor; exemptions and keywords named from the ids each row carries)
 and written out as they come, so a million rows need no more memory than a thousand.
 
-One client address may have only ``MAX_DOWNLOADS_PER_CLIENT`` downloads running at once;
-another answers 429 until one finishes, so no one can tie up every worker and database
-connection by opening downloads.
+The whole log, with no parameter, is a file the background worker builds after every
+change (``WholeLogFile``) and the server sends as a file: compressed, with an ETag, no
+query beyond the validators'. Until a change is built, it is made afresh like any other.
+
+A download made afresh holds a thread and a database connection while it streams, so
+one client address may have only ``MAX_DOWNLOADS_PER_CLIENT`` running at once (another
+answers 429 until one finishes), and one server process only
+``MAX_DOWNLOADS_PER_PROCESS`` (another answers 503): the other threads always serve
+pages (docs/deploy.md runs gunicorn with threads for this).
 
 Columns, in this order; new ones are only ever added at the end:
 
@@ -30,19 +36,35 @@ from __future__ import annotations
 
 import contextlib
 import csv
+import gzip
 import hashlib
 import json
+import os
+import tempfile
 from collections.abc import Iterable, Iterator
+from pathlib import Path
 
+from django.conf import settings
 from django.core.cache import cache
+from django.core.files import File
+from django.db import connection, transaction
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import (
+    FileResponse,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseNotModified,
+    StreamingHttpResponse,
+)
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.cache import patch_cache_control
+from django.utils.http import http_date, quote_etag
 from django.views.decorators.http import require_safe
 
+from disclosures import freshness
 from disclosures.filters import DisclosureFilter
-from disclosures.models import Exemption, Keyword, Outcome
+from disclosures.models import Disclosure, Exemption, Keyword, Outcome, WholeLogFile
 from disclosures.results import Results
 from foilog.proxy import client_ip
 
@@ -176,25 +198,27 @@ def in_blocks(pieces: Iterable[str], size: int = BLOCK_SIZE) -> Iterator[str]:
         yield "".join(block)
 
 
-# Downloads one client address may have running at once. Counted in the cache: across
-# every server with REDIS_URL, per server process without it.
+# Downloads made afresh that one client address may have running at once (counted across
+# every server with REDIS_URL, per server process without it), and that one server
+# process streams at once: the rest of its threads serve pages.
 MAX_DOWNLOADS_PER_CLIENT = 3
+MAX_DOWNLOADS_PER_PROCESS = 2
 # A count a worker never gave back (killed mid-download) lapses after this long.
 DOWNLOAD_SLOT_SECONDS = 15 * 60
 
 
-def claim_download_slot(client: str) -> str | None:
-    """Count one more download running for ``client`` (an address); the key to give it
-    back with ``release_download_slot``, or None when the client already has
-    MAX_DOWNLOADS_PER_CLIENT running."""
-    key = "foilog:downloads:" + hashlib.sha256(client.encode()).hexdigest()[:32]
+def claim_download_slot(holder: str, limit: int) -> str | None:
+    """Count one more download running for ``holder`` (a client address, or a process);
+    the key to give it back with ``release_download_slot``, or None when the holder
+    already has ``limit`` running."""
+    key = "foilog:downloads:" + hashlib.sha256(holder.encode()).hexdigest()[:32]
     cache.add(key, 0, DOWNLOAD_SLOT_SECONDS)
     try:
         running = cache.incr(key)
     except ValueError:  # evicted in between
         cache.set(key, 1, DOWNLOAD_SLOT_SECONDS)
         running = 1
-    if running > MAX_DOWNLOADS_PER_CLIENT:
+    if running > limit:
         release_download_slot(key)
         return None
     cache.touch(key, DOWNLOAD_SLOT_SECONDS)
@@ -206,29 +230,39 @@ def release_download_slot(key: str) -> None:
         cache.decr(key)
 
 
-class Download(StreamingHttpResponse):
-    """A streamed download that gives its client's slot back when it is closed: when
-    the last block is sent, or the client goes away."""
+class StreamedDownload(StreamingHttpResponse):
+    """A streamed download that gives its slots back (the client's, the process's)
+    when it is closed: when the last block is sent, or the client goes away."""
 
-    def __init__(self, *args, slot: str, **kwargs) -> None:
+    def __init__(self, *args, slots: list[str], **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.slot: str | None = slot
+        self.slots = slots
 
     def close(self) -> None:
         # Before the rest of closing, which hands the database connection back.
-        if self.slot is not None:
-            release_download_slot(self.slot)
-            self.slot = None
+        while self.slots:
+            release_download_slot(self.slots.pop())
         super().close()
 
 
-def _download(request: HttpRequest, extension: str, content_type: str, write) -> HttpResponse:
+# How each kind of file is written and sent.
+KINDS = {
+    WholeLogFile.Kind.CSV: ("text/csv; charset=utf-8", csv_lines),
+    WholeLogFile.Kind.JSON: ("application/json", json_array),
+}
+
+
+def _download(request: HttpRequest, kind: str) -> HttpResponse:
     results = Results(request.GET)
     if (bad_request := results.bad_request()) is not None:
         return bad_request
-    filterset = results.filterset
-    slot = claim_download_slot(client_ip(request))
-    if slot is None:
+    site = request.build_absolute_uri("/").removesuffix("/")
+    if not request.GET:
+        built = whole_log_file(request, kind, site)
+        if built is not None:
+            return built
+    client = claim_download_slot(client_ip(request), MAX_DOWNLOADS_PER_CLIENT)
+    if client is None:
         return HttpResponse(
             f"You have {MAX_DOWNLOADS_PER_CLIENT} downloads of the log running already. "
             "Try again when one has finished.\n",
@@ -236,18 +270,107 @@ def _download(request: HttpRequest, extension: str, content_type: str, write) ->
             content_type="text/plain; charset=utf-8",
             headers={"Retry-After": "30"},
         )
+    process = claim_download_slot(f"process {os.getpid()}", MAX_DOWNLOADS_PER_PROCESS)
+    if process is None:
+        release_download_slot(client)
+        return HttpResponse(
+            "The server is busy with other downloads. Try again in a minute.\n",
+            status=503,
+            content_type="text/plain; charset=utf-8",
+            headers={"Retry-After": "60"},
+        )
+    filterset = results.filterset
     newest_first = filterset.cleaned("sort") != DisclosureFilter.Sort.OLDEST
     rows = filterset.qs.order_by(
         *(("-response_date", "-id") if newest_first else ("response_date", "id"))
     )
-    site = request.build_absolute_uri("/").removesuffix("/")
-    filename = f"disclosures-{timezone.localdate():%Y-%m-%d}.{extension}"
-    return Download(
+    content_type, write = KINDS[kind]
+    return StreamedDownload(
         in_blocks(write(records(rows, site))),
-        slot=slot,
+        slots=[client, process],
         content_type=content_type,
-        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+        headers={"Content-Disposition": _attachment(kind)},
     )
+
+
+def _attachment(kind: str) -> str:
+    return f'attachment; filename="disclosures-{timezone.localdate():%Y-%m-%d}.{kind}"'
+
+
+def whole_log_file(request: HttpRequest, kind: str, site: str) -> HttpResponse | None:
+    """The built file of the whole public log for ``site``, or 304 when the client has
+    it; None when there is none as the log stands now (it is then built in the
+    background, and this download made afresh)."""
+    version = freshness.log_state().digest
+    built = WholeLogFile.objects.filter(kind=kind, site=site).first()
+    if built is None:
+        # Asked for from this address for the first time: the worker builds it from now
+        # on, after every change (see tasks.keep_whole_log_files_current).
+        WholeLogFile.objects.bulk_create(
+            [WholeLogFile(kind=kind, site=site)], ignore_conflicts=True
+        )
+        return None
+    if built.version != version or not built.file:
+        return None
+    etag = quote_etag(hashlib.sha256(f"{kind}|{site}|{version}".encode()).hexdigest()[:32])
+    if etag in request.headers.get("If-None-Match", ""):
+        response = HttpResponseNotModified()
+    else:
+        gzipped = "gzip" in request.headers.get("Accept-Encoding", "")
+        stored = built.compressed if gzipped else built.file
+        content_type, _write = KINDS[kind]
+        response = FileResponse(stored.open("rb"), content_type=content_type)
+        response["Content-Disposition"] = _attachment(kind)
+        if gzipped:
+            response["Content-Encoding"] = "gzip"
+    response["ETag"] = etag
+    response["Last-Modified"] = http_date(built.built_at.timestamp())
+    response["Vary"] = "Accept-Encoding"
+    patch_cache_control(response, public=True, max_age=settings.FOILOG_PUBLIC_MAX_AGE)
+    return response
+
+
+def build_whole_log_file(built: WholeLogFile) -> WholeLogFile:
+    """Write ``built``'s file of the whole public log afresh, and its gzipped copy, as the
+    log stands now; the old files are deleted once the new ones are in place.
+
+    Rows and version are read in one transaction that sees the log at one moment, so a
+    file holds exactly the log of its version.
+    """
+    _content_type, write = KINDS[built.kind]
+    outermost = not connection.in_atomic_block
+    with tempfile.TemporaryDirectory(prefix="foilog-download-") as folder:
+        plain, packed = Path(folder) / "plain", Path(folder) / "packed"
+        with transaction.atomic():
+            if outermost:
+                with connection.cursor() as cursor:
+                    cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+            version = freshness.log_state().digest
+            public = Disclosure.objects.public().order_by("-response_date", "-id")
+            counted = []
+
+            def each_row() -> Iterator[dict[str, str]]:
+                for row in records(public, built.site):
+                    counted.append(None)
+                    yield row
+
+            with (
+                plain.open("w", encoding="utf-8", newline="") as out,
+                gzip.open(packed, "wt", encoding="utf-8", newline="") as zipped,
+            ):
+                for block in in_blocks(write(each_row())):
+                    out.write(block)
+                    zipped.write(block)
+        old = [name for name in (built.file.name, built.compressed.name) if name]
+        with plain.open("rb") as source:
+            built.file.save(f"disclosures.{built.kind}", File(source), save=False)
+        with packed.open("rb") as source:
+            built.compressed.save(f"disclosures.{built.kind}.gz", File(source), save=False)
+    built.version, built.built_at, built.rows = version, timezone.now(), len(counted)
+    built.save()
+    for name in old:
+        built.file.storage.delete(name)
+    return built
 
 
 @require_safe
@@ -255,11 +378,11 @@ def export_csv(request: HttpRequest) -> HttpResponse:
     """Every disclosure the list shows for the same parameters, in date order, as CSV;
     400 with the reasons, in plain text, when a parameter is invalid; 429 when the
     client has too many downloads running."""
-    return _download(request, "csv", "text/csv; charset=utf-8", csv_lines)
+    return _download(request, WholeLogFile.Kind.CSV)
 
 
 @require_safe
 def export_json(request: HttpRequest) -> HttpResponse:
     """Every disclosure the list shows for the same parameters, as a JSON array of
     objects with the CSV's columns as keys; 400 as for the CSV."""
-    return _download(request, "json", "application/json", json_array)
+    return _download(request, WholeLogFile.Kind.JSON)

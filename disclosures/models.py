@@ -766,6 +766,46 @@ class SearchWord(models.Model):
         return self.word
 
 
+def whole_log_file_path(instance: WholeLogFile, filename: str) -> str:
+    """A new random name under downloads/ for each build: a file being served is never
+    overwritten while someone downloads it."""
+    return f"downloads/{uuid.uuid4().hex}-{filename}"
+
+
+class WholeLogFile(models.Model):
+    """The whole public log as a data file (``/disclosures/export.csv`` or ``.json`` with
+    no parameters) for one site address, built by the background worker and served as
+    a file, compressed and with an ETag, while the public log is as it was when built:
+    a download of a million entries then costs the server what sending a file does.
+
+    ``version`` is the public log's state when the file was built (the validators' own,
+    see ``freshness``): any change to what the public may see (a withdrawal included)
+    makes the file stale at once, and downloads are made afresh until it is rebuilt.
+    """
+
+    class Kind(models.TextChoices):
+        CSV = "csv", "CSV"
+        JSON = "json", "JSON"
+
+    kind = models.CharField(max_length=4, choices=Kind.choices)
+    # Scheme and host the permalinks in the file start with, as downloads asked for it.
+    site = models.CharField(max_length=200)
+    # '' until first built.
+    version = models.CharField(max_length=200, blank=True)
+    built_at = models.DateTimeField(null=True, blank=True)
+    rows = models.PositiveIntegerField(default=0)
+    file = models.FileField(upload_to=whole_log_file_path, max_length=200, blank=True)
+    compressed = models.FileField(upload_to=whole_log_file_path, max_length=200, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "site"], name="wholelogfile_one_per_site")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.site} {self.kind}"
+
+
 class PublicChange(models.Model):
     """A change to what the public pages show, noted by database triggers
     (``disclosures/sql/freshness.sql``); the validators of public pages are made of these.

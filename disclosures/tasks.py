@@ -18,8 +18,8 @@ from django_tasks import task
 from django_tasks.base import Task, TaskResult
 from django_tasks_db.models import DBTaskResult
 
-from disclosures import bitmaps, counting
-from disclosures.models import FacetSnapshot, SnapshotChange
+from disclosures import bitmaps, counting, exports, freshness
+from disclosures.models import FacetSnapshot, SnapshotChange, WholeLogFile
 
 # Finished tasks' records are kept this long, for staff to see what ran, then deleted.
 KEEP_RESULTS = datetime.timedelta(days=7)
@@ -80,6 +80,18 @@ def keep_search_data_current() -> int | None:
 
 
 @task()
+def keep_whole_log_files_current() -> int:
+    """Build afresh each file of the whole public log (``WholeLogFile``) that no longer
+    holds the log as it stands; how many were built. Downloads are made afresh
+    meanwhile, so a withdrawn entry is never in one."""
+    version = freshness.log_state().digest
+    stale = WholeLogFile.objects.exclude(version=version)
+    for built in stale:
+        exports.build_whole_log_file(built)
+    return len(stale)
+
+
+@task()
 def count_due_words() -> int:
     """Add to the "did you mean" vocabulary the words of scheduled entries that have come
     due (nothing in their rows changes then, so no trigger counts them); how many."""
@@ -118,6 +130,8 @@ class Scheduled:
 SCHEDULE = (
     # Searches and filtered lists stay fast as entries change, with no job to install.
     Scheduled(keep_search_data_current, datetime.timedelta(minutes=1)),
+    # The whole log's downloads are files again within a minute or so of a change.
+    Scheduled(keep_whole_log_files_current, datetime.timedelta(minutes=1)),
     # A scheduled entry's words are suggested within a minute of its time.
     Scheduled(count_due_words, datetime.timedelta(minutes=1)),
     Scheduled(fold_public_changes, datetime.timedelta(hours=1)),

@@ -1,5 +1,6 @@
 import csv
 import datetime
+import gzip
 import io
 import json
 import tracemalloc
@@ -7,11 +8,12 @@ import tracemalloc
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.http import FileResponse
 from django.urls import reverse
 from django.utils import timezone
 
-from disclosures import exports
-from disclosures.models import Disclosure, Keyword
+from disclosures import exports, tasks
+from disclosures.models import Disclosure, Keyword, WholeLogFile
 from tests.factories import DisclosureFactory
 
 pytestmark = pytest.mark.django_db
@@ -174,9 +176,14 @@ def test_downloads_refuse_writes(client, url):
 def test_download_query_count_does_not_grow_with_rows(client, django_assert_num_queries, rows, url):
     for n in range(rows):
         DisclosureFactory(keywords=[f"Topic {n % 4}"], exemptions=["s40-2"])
-    # the exemptions' and keywords' names, then the rows.
-    with django_assert_num_queries(3):
+    content(client.get(url))  # asks the worker to build the whole log's file
+    # Until it is built: the log's state and the file's record, the exemptions' and
+    # keywords' names, then the rows.
+    with django_assert_num_queries(5):
         content(client.get(url))
+    # A search: no file, no state; the names, then the rows.
+    with django_assert_num_queries(3):
+        content(client.get(url, {"q": "request"}))
 
 
 def test_more_chunks_of_rows_cost_no_more_queries(client, django_assert_num_queries, monkeypatch):
@@ -185,7 +192,7 @@ def test_more_chunks_of_rows_cost_no_more_queries(client, django_assert_num_quer
     # The exemptions' and keywords' names, and the rows, read by a server-side cursor
     # three chunks at a time.
     with django_assert_num_queries(3):
-        lines = content(client.get(CSV)).splitlines()
+        lines = content(client.get(CSV, {"sort": "newest"})).splitlines()
     assert len(lines) == 1 + 25
     assert all("s40(2)" in line and "Drones" in line for line in lines[1:])
 
@@ -260,7 +267,9 @@ def test_an_export_never_ranks_by_relevance(client):
     assert not any("ts_rank" in query["sql"] for query in queries.captured_queries)
 
 
-def test_a_client_may_run_only_a_few_downloads_at_once(client, log):
+def test_a_client_may_run_only_a_few_downloads_at_once(client, log, monkeypatch):
+    # Its downloads spread over several server processes: this one's own limit aside.
+    monkeypatch.setattr(exports, "MAX_DOWNLOADS_PER_PROCESS", 100)
     running = [client.get(CSV) for _ in range(exports.MAX_DOWNLOADS_PER_CLIENT)]
     refused = client.get(JSON)
     assert refused.status_code == 429
@@ -283,3 +292,85 @@ def test_a_download_closed_early_gives_its_slot_back(client, log):
         content_blocks = response._iterator
         next(content_blocks)
         content_blocks.close()
+
+
+# --- The whole log as a file --------------------------------------------------------------
+
+
+@pytest.fixture
+def media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+
+
+def whole_log(client, url=CSV, **headers):
+    return client.get(url, headers=headers)
+
+
+def test_the_whole_log_is_a_file_once_the_worker_has_built_it(client, log, media, run_worker):
+    first = whole_log(client)
+    assert first.streaming and not isinstance(first, FileResponse)  # made afresh
+    made_afresh = content(first)
+    run_worker()
+    built = WholeLogFile.objects.get(kind="csv", site="http://testserver")
+    assert built.rows == 4
+    served = whole_log(client)
+    assert isinstance(served, FileResponse)
+    assert b"".join(served.streaming_content).decode() == made_afresh
+    assert served["ETag"] and served["Last-Modified"]
+    assert served["Content-Disposition"].startswith('attachment; filename="disclosures-')
+
+
+def test_the_file_is_sent_gzipped_to_clients_that_take_it(client, log, media, run_worker):
+    whole_log(client, JSON)
+    run_worker()
+    plain = json.loads(b"".join(whole_log(client, JSON).streaming_content))
+    packed = whole_log(client, JSON, accept_encoding="gzip, br")
+    assert packed["Content-Encoding"] == "gzip"
+    assert "Accept-Encoding" in packed["Vary"]
+    assert json.loads(gzip.decompress(b"".join(packed.streaming_content))) == plain
+
+
+def test_the_file_answers_304_to_its_etag_for_two_queries(
+    client, log, media, run_worker, django_assert_num_queries
+):
+    whole_log(client)
+    run_worker()
+    etag = whole_log(client)["ETag"]
+    with django_assert_num_queries(2):  # the log's state, the file's record
+        again = whole_log(client, if_none_match=etag)
+    assert again.status_code == 304
+
+
+def test_a_withdrawal_makes_the_file_stale_at_once(client, log, media, run_worker):
+    whole_log(client)
+    run_worker()
+    assert isinstance(whole_log(client), FileResponse)
+    Disclosure.objects.get(reference="FOI/23/1234").withdraw("Named a witness.")
+    fresh = whole_log(client)
+    assert not isinstance(fresh, FileResponse)
+    assert "FOI/23/1234" not in content(fresh)
+    tasks.keep_whole_log_files_current.call()
+    rebuilt = whole_log(client)
+    assert isinstance(rebuilt, FileResponse)
+    assert b"FOI/23/1234" not in b"".join(rebuilt.streaming_content)
+
+
+def test_a_filtered_download_is_always_made_afresh(client, log, media, run_worker):
+    whole_log(client)
+    run_worker()
+    filtered = client.get(CSV, {"q": "drones"})
+    assert not isinstance(filtered, FileResponse)
+    assert len(csv_rows(filtered)) == 3
+
+
+def test_a_process_streams_only_a_few_downloads_at_once(client, log, monkeypatch):
+    addresses = iter(f"192.0.2.{n}" for n in range(1, 50))
+    running = [
+        client.get(CSV, {"q": "drones"}, REMOTE_ADDR=next(addresses))
+        for _ in range(exports.MAX_DOWNLOADS_PER_PROCESS)
+    ]
+    busy = client.get(CSV, {"q": "drones"}, REMOTE_ADDR=next(addresses))
+    assert busy.status_code == 503
+    assert busy["Retry-After"] == "60"
+    content(running[0])
+    assert client.get(CSV, {"q": "drones"}, REMOTE_ADDR=next(addresses)).status_code == 200

@@ -8,7 +8,7 @@ CONF = str(ROOT / "gunicorn.conf.py")
 
 
 def load(monkeypatch, **environ) -> dict:
-    for name in ("GUNICORN_BIND", "GUNICORN_WORKERS", "GUNICORN_TIMEOUT"):
+    for name in ("GUNICORN_BIND", "GUNICORN_WORKERS", "GUNICORN_TIMEOUT", "GUNICORN_THREADS"):
         monkeypatch.delenv(name, raising=False)
     for name, value in environ.items():
         monkeypatch.setenv(name, value)
@@ -42,3 +42,10 @@ def test_requests_time_out_and_are_logged(monkeypatch):
     conf = load(monkeypatch)
     assert conf["timeout"] == 30
     assert conf["accesslog"] == "-"
+
+
+def test_workers_have_threads_so_a_download_never_holds_up_pages(monkeypatch):
+    # gthread: more threads than the downloads one process streams at once.
+    from disclosures.exports import MAX_DOWNLOADS_PER_PROCESS
+
+    assert load(monkeypatch)["threads"] > MAX_DOWNLOADS_PER_PROCESS

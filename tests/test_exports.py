@@ -7,8 +7,8 @@ import tracemalloc
 
 import pytest
 from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.http import FileResponse
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 

@@ -24,6 +24,8 @@ import os
 import random
 import sys
 import time
+from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -296,8 +298,8 @@ class LogMaker:
 
     # -- all of it -----------------------------------------------------------------------
 
-    def rows(self):
-        """Yield (disclosure TSV line, exemption slugs, keyword ids) in id order."""
+    def entries(self) -> Iterator[Entry]:
+        """Yield the log's entries in id order (the first is 1)."""
         rng = self.rng
         offsets = self.response_days()
         days = (END_DATE - START_DATE).days + 2
@@ -330,26 +332,64 @@ class LogMaker:
                 updated = f"{iso[later]} 11:30:00+00"
             else:
                 status, reason, updated, published_at = "published", "", published, published
-            keywords = self.keywords_for(topics[index])
-            keywords_text = self.keywords_text(keywords)
+            yield Entry(
+                id=index + 1,
+                reference=references[index],
+                title=title,
+                request=request,
+                outcome=outcome,
+                response_date=iso[offset + 21],
+                response=response,
+                status=status,
+                published_at=published_at,
+                withdrawn_reason=reason,
+                created_at=created,
+                updated_at=updated,
+                exemption_slugs=exemption_slugs,
+                keywords=self.keywords_for(topics[index]),
+            )
+
+    def rows(self) -> Iterator[tuple[str, list[str], list[int]]]:
+        """Yield (disclosure TSV line, exemption slugs, keyword ids) in id order."""
+        for entry in self.entries():
             line = "\t".join(
                 (
-                    str(index + 1),
-                    references[index],
-                    _copy_text(title),
-                    _copy_text(request),
-                    outcome,
-                    iso[offset + 21],
-                    _copy_text(response),
-                    status,
-                    published_at,
-                    _copy_text(reason),
-                    created,
-                    updated,
-                    keywords_text,
+                    str(entry.id),
+                    entry.reference,
+                    _copy_text(entry.title),
+                    _copy_text(entry.request),
+                    entry.outcome,
+                    entry.response_date,
+                    _copy_text(entry.response),
+                    entry.status,
+                    entry.published_at,
+                    _copy_text(entry.withdrawn_reason),
+                    entry.created_at,
+                    entry.updated_at,
+                    self.keywords_text(entry.keywords),
                 )
             )
-            yield line, exemption_slugs, keywords
+            yield line, entry.exemption_slugs, entry.keywords
+
+
+@dataclass
+class Entry:
+    """One generated disclosure. Dates and times are as COPY reads them (\\N: none)."""
+
+    id: int
+    reference: str
+    title: str
+    request: str
+    outcome: str
+    response_date: str
+    response: str
+    status: str
+    published_at: str
+    withdrawn_reason: str
+    created_at: str
+    updated_at: str
+    exemption_slugs: list[str]
+    keywords: list[int]  # ids, as the keywords were given to LogMaker
 
 
 MONTHS = [
@@ -461,6 +501,15 @@ ID_ARRAY_MISMATCHES = """
 """
 
 
+def empty_log(cursor) -> None:
+    """Delete every disclosure and keyword, and what was made of them."""
+    cursor.execute(
+        f"TRUNCATE {TABLE}, disclosures_keyword, disclosures_searchword, "
+        "disclosures_facetsnapshot, disclosures_facetbitmap, disclosures_snapshotchange, "
+        "disclosures_vocabularypending, disclosures_wholelogfile RESTART IDENTITY CASCADE"
+    )
+
+
 def generate(size: int, seed: int = SEED, force: bool = False, triggers: bool = False) -> dict:
     """Bring the log to exactly ``size`` generated disclosures. Returns what was done.
 
@@ -479,13 +528,13 @@ def generate(size: int, seed: int = SEED, force: bool = False, triggers: bool = 
     """
     from django.db import connection, transaction
 
-    from disclosures.models import CountedTerm
+    from disclosures.models import FacetSnapshot
 
     if not force and is_generated(connection, size, seed):
         log(f"{size:,} generated disclosures already there (seed {seed})")
         timings = {}
-        if not CountedTerm.objects.exists():
-            timings["count_search_terms"] = count_search_terms()
+        if not FacetSnapshot.objects.exists():
+            timings["refresh_search_data"] = refresh_search_data()
         return {"generated": False, "timings": timings}
     assert datetime.date.today() > END_DATE, "END_DATE must be in the past"
     began = time.monotonic()
@@ -502,12 +551,7 @@ def generate(size: int, seed: int = SEED, force: bool = False, triggers: bool = 
             "SET CONSTRAINTS ALL IMMEDIATE",
         ):
             cursor.execute(setting)
-        cursor.execute(
-            f"TRUNCATE {TABLE}, disclosures_keyword, disclosures_searchword, "
-            "disclosures_countedterm, disclosures_termcount, disclosures_broadsearch, "
-            "disclosures_facetsnapshot, disclosures_facetbitmap, disclosures_snapshotchange "
-            "RESTART IDENTITY CASCADE"
-        )
+        empty_log(cursor)
         indexes = _secondary_indexes(cursor)
         for name, _definition in indexes:
             cursor.execute(f'DROP INDEX "{name}"')
@@ -634,19 +678,77 @@ def generate(size: int, seed: int = SEED, force: bool = False, triggers: bool = 
         ):
             cursor.execute(f"VACUUM (ANALYZE) {table}")
     timings["vacuum_analyze"] = time.monotonic() - step
-    timings["count_search_terms"] = count_search_terms()
+    timings["refresh_search_data"] = refresh_search_data()
     timings["total"] = time.monotonic() - began
     log(f"done: {size:,} disclosures in {timings['total']:.1f} s", began)
     return {"generated": True, "timings": {k: round(v, 1) for k, v in timings.items()}}
 
 
-def count_search_terms() -> float:
-    """Count the common terms' facets, as the nightly ``count_search_terms`` would have
-    on a deployed log; the seconds it took."""
+# The references of disclosures added to a generated log by ``append``: none of the
+# generator's own shapes starts so.
+APPENDED = "ADDED-"
+
+
+def append(count: int, seed: int) -> int:
+    """Add ``count`` generated disclosures to the log in one transaction, as an import
+    adds rows: every trigger on (the snapshot's change notes, the vocabulary, the link
+    tables' arrays and keyword text), dates spread over the log's years like the rest.
+    Their references start with APPENDED, so ``remove_appended`` can take them away
+    again. Returns the id of the first."""
+    from django.db import connection, transaction
+
+    raw = _raw(connection)
+    with transaction.atomic(), raw.cursor() as cursor:
+        cursor.execute(f"SELECT coalesce(max(id), 0) + 1 FROM {TABLE}")  # noqa: S608
+        first = cursor.fetchone()[0]
+        cursor.execute("SELECT lower(name), id FROM disclosures_keyword")
+        keyword_ids = dict(cursor.fetchall())
+        cursor.execute("SELECT slug, id FROM disclosures_exemption")
+        exemption_ids = dict(cursor.fetchall())
+        maker = LogMaker(count, seed, keyword_ids, {}, set(exemption_ids))
+        extra = _extra_required_columns(cursor)
+        columns = DISCLOSURE_COLUMNS + ARRAY_COLUMNS + [name for name, _value in extra]
+        suffix = "\t{}\t{}" + "".join("\t" + value for _name, value in extra)
+        exemption_links, keyword_links = [], []
+        with cursor.copy(f"COPY {TABLE} ({', '.join(columns)}) FROM STDIN") as copy:
+            for index, (line, slugs, keywords) in enumerate(maker.rows()):
+                pk = first + index
+                _id, _reference, rest = line.split("\t", 2)
+                copy.write(f"{pk}\t{APPENDED}{pk}\t{rest}{suffix}\n")
+                exemption_links.extend(f"{pk}\t{exemption_ids[slug]}" for slug in slugs)
+                keyword_links.extend(f"{pk}\t{keyword}" for keyword in keywords)
+        for table, column, links in (
+            ("disclosures_disclosure_exemptions", "exemption_id", exemption_links),
+            ("disclosures_disclosure_keywords", "keyword_id", keyword_links),
+        ):
+            if links:
+                with cursor.copy(f"COPY {table} (disclosure_id, {column}) FROM STDIN") as copy:
+                    copy.write("\n".join(links) + "\n")
+        cursor.execute(
+            f"SELECT setval(pg_get_serial_sequence('{TABLE}', 'id'), %s)", [first + count]
+        )
+    return first
+
+
+def remove_appended() -> int:
+    """Delete the disclosures ``append`` added (triggers on); how many."""
+    from django.db import connection, transaction
+
+    with transaction.atomic(), connection.cursor() as cursor:
+        appended = f"SELECT id FROM {TABLE} WHERE reference LIKE '{APPENDED}%%'"  # noqa: S608
+        for table in ("disclosures_disclosure_exemptions", "disclosures_disclosure_keywords"):
+            cursor.execute(f"DELETE FROM {table} WHERE disclosure_id IN ({appended})")  # noqa: S608
+        cursor.execute(f"DELETE FROM {TABLE} WHERE id IN ({appended})")  # noqa: S608
+        return cursor.rowcount
+
+
+def refresh_search_data() -> float:
+    """Take the snapshot searches are counted from, as the background worker does after
+    an import (``manage.py refresh_search_data``); the seconds it took."""
     from django.core.management import call_command
 
     began = time.monotonic()
-    call_command("count_search_terms")
+    call_command("refresh_search_data")
     return time.monotonic() - began
 
 

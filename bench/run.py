@@ -193,68 +193,58 @@ def choose_words(seed: int, size: int) -> dict:
             rare.append(word)
             if len(rare) == 3:
                 break
-    # Phrases as broad as each other (5-25 % of the log): the first three searched before
-    # the nightly recount, as people would have, so their counts are kept; the others
-    # never, so the two-word ones are counted from the bitmaps of their words' pairs,
-    # and the longer ones over their matches.
-    phrases = ['"stop and search"', '"body-worn video"', '"cost limit"']
-    new_phrases = ['"use of force"', '"domestic abuse"', '"mental health"']
+    # Phrases as broad as each other (1-25 % of the log). A phrase of two words found in
+    # enough entries has bits of its own in the snapshot; any other phrase is found in
+    # the search index and counted from its matches' ids (see ``phrase_kinds``).
+    two_word = [
+        '"stop and search"',
+        '"use of force"',
+        '"domestic abuse"',
+        '"mental health"',
+        '"cost limit"',
+    ]
+    # "body-worn video" is a phrase of four words to PostgreSQL: the hyphenated word is
+    # kept whole and in its two parts ('bodi-worn' <-> 'bodi' <-> 'worn' <-> 'video').
     long_phrases = [
-        '"automatic number plate recognition"',
+        '"body-worn video"',
         '"physical or mental health"',
+        '"automatic number plate recognition"',
         '"detentions under section 136"',
     ]
     known = set(
         SearchWord.objects.filter(word__in=corpus.TEST_MISSPELLINGS).values_list("word", flat=True)
     )
     misspellings = [word for word in corpus.TEST_MISSPELLINGS[:3] if word not in known]
-    for text in common + phrases + new_phrases + long_phrases + misspellings:
+    several = [
+        '"body-worn video"',
+        '"use of force"',
+        "police drones",
+        '"physical or mental health"',
+    ]
+    for text in common + two_word + long_phrases + several + misspellings:
         found(text)
+    with_bits = [phrase for phrase in two_word if has_bits(phrase)]
     return {
         "public": public,
         "common": common,
         "rare": rare,
-        "phrases": phrases,
-        "new phrases": new_phrases,
-        "long phrases": long_phrases,
+        "two-word phrases with bits": with_bits,
+        "two-word phrases without bits": [p for p in two_word if p not in with_bits],
+        "long phrases": [p for p in long_phrases if not has_bits(p)],
+        "several words": several,
         "misspellings": misspellings,
         "counts": counts,
         "size": size,
     }
 
 
-def keep_phrase_counts(words: dict) -> float | None:
-    """Make the log as a deployed one would be after a day of searches and a night: the
-    phrases of ``words["phrases"]`` that find too many entries to count fast recorded as
-    searched (as the list page records them), then ``manage.py count_search_terms``,
-    which keeps counts for them and takes a snapshot. The new phrases are not counted.
-    The seconds the recount took, or None when the phrases were already counted so and
-    a snapshot was taken."""
-    from django.core.management import call_command
+def has_bits(text: str) -> bool:
+    """Whether the snapshot reads the search ``text`` from bits of its own (its words'
+    and two-word phrases'), not from the ids of the entries it finds."""
+    from disclosures import counting
 
-    from disclosures import search
-    from disclosures.models import BroadSearch, FacetSnapshot
-
-    def counted(text: str) -> bool:
-        # Whether kept only: main() compares every kept count with its matches after.
-        return search._kept_counts(search_filterset(text)) is not None
-
-    broad = [p for p in words["phrases"] if words["counts"][p] >= search.MIN_DOCUMENTS_TO_KEEP]
-    snapshot = FacetSnapshot.objects.exists()
-    never_searched = words["new phrases"] + words["long phrases"]
-    if snapshot and all(map(counted, broad)) and not any(map(counted, never_searched)):
-        return None
-    # Forget the searches of earlier runs, the new phrases' among them.
-    BroadSearch.objects.all().delete()
-    for phrase in broad:
-        search._record_broad_search(phrase)
-    began = time.monotonic()
-    call_command("count_search_terms", verbosity=0)
-    seconds = time.monotonic() - began
-    assert all(map(counted, broad)), "the searched phrases were not counted"
-    assert not any(map(counted, never_searched)), "phrases never searched were counted"
-    assert FacetSnapshot.objects.exists(), "no snapshot was taken"
-    return seconds
+    over = counting.select(search_filterset(text))
+    return over is not None and not over.found_by_ids
 
 
 def search_filterset(text: str):
@@ -271,13 +261,13 @@ def search_filterset(text: str):
 
 
 def check_counts(queries: list[dict]) -> dict[str, str]:
-    """For each search or list (its parameters), whether its counts are kept (a counted
-    term or the whole log, no filter) or come from the snapshot's bitmaps (filters) and,
-    if so, whether they equal a count over its matches: the benchmark times such counts
-    only if they are right."""
+    """For each search or list (its parameters), where its counts come from (the
+    snapshot's bitmaps, with the search's own bits or its matches' ids, or a count over
+    its matches) and that they equal a count over its matches: the benchmark times such
+    counts only if they are right."""
     from django.http import QueryDict
 
-    from disclosures import search
+    from disclosures import counting
     from disclosures.filters import DisclosureFilter
     from disclosures.models import Disclosure
 
@@ -286,15 +276,46 @@ def check_counts(queries: list[dict]) -> dict[str, str]:
         text = urlencode(query, doseq=True)
         filterset = DisclosureFilter(QueryDict(text), queryset=Disclosure.objects.public())
         name = query["q"] if list(query) == ["q"] else text or "(the whole log)"
-        kept = search._kept_counts(filterset)
-        counted = kept or search._bitmap_counts(filterset)
-        if counted is None:
-            verdicts[name] = "counted over its matches"
-        elif counted == search._counted_over_matches(filterset):
-            source = "kept" if kept else "from the snapshot's bitmaps"
-            verdicts[name] = f"{source}, equal to a count over its matches"
-        else:
+        over = counting.select(filterset)
+        if over is None:
+            verdicts[name] = "counted over its matches (no snapshot serves it)"
+            continue
+        if counting.counts(filterset, over) != counting.counted_over_matches(filterset):
             raise AssertionError(f"the counts of {name!r} differ from its matches'")
+        source = "its matches' ids" if over.found_by_ids else "bits of its own"
+        verdicts[name] = f"from the snapshot's bitmaps ({source}), equal to a count over them"
+    return verdicts
+
+
+def check_pages(urls: list[str]) -> dict[str, str]:
+    """For each page of a search in date order, that the ids the snapshot's bitmaps give
+    are the rows the date index gives (an OFFSET over the matches, newest first)."""
+    from urllib.parse import urlsplit
+
+    from django.conf import settings
+    from django.http import QueryDict
+
+    from disclosures.results import Results
+
+    verdicts = {}
+    for url in urls:
+        query = QueryDict(urlsplit(url).query)
+        results = Results(query)
+        page = results.page(query.get("page"))
+        shown = [row.pk for row in page.object_list]
+        size = settings.FOILOG_PAGE_SIZE
+        start = (page.number - 1) * size
+        order = ("response_date", "id")
+        if results.current_sort != "oldest":
+            order = ("-response_date", "-id")
+        expected = list(
+            results.filterset.qs.order_by(*order).values_list("pk", flat=True)[start : start + size]
+        )
+        if shown != expected:
+            raise AssertionError(f"page {url} differs from the date index's")
+        verdicts[url] = (
+            f"page {page.number:,} of {page.paginator.num_pages:,}: the rows the date index gives"
+        )
     return verdicts
 
 
@@ -334,6 +355,16 @@ def filter_queries(words: dict) -> list[dict[str, str]]:
     ]
 
 
+def unquoted(texts: list[str], i: int) -> str:
+    """The i-th of ``texts`` in turn, without its quotes: the naive search's term."""
+    return texts[i % len(texts)].strip('"')
+
+
+def naive_terms(text: str) -> list[str]:
+    """The naive search's terms for a search: a quoted phrase whole, else each word."""
+    return [text.strip('"')] if text.startswith('"') else text.split()
+
+
 def itertools_roundrobin(*lists):
     for group in zip(*lists, strict=False):
         yield from group
@@ -361,22 +392,22 @@ def build_cases(words: dict, seed: int) -> list[Case]:
             lambda i: naive([words["rare"][i % len(words["rare"])]]),
         ),
         Case(
-            "search: phrase, searched before the nightly recount",
+            "search: two-word phrase (bits of its own)",
             True,
-            [list_url(q=phrase) for phrase in words["phrases"]],
-            lambda i: naive([words["phrases"][i % len(words["phrases"])].strip('"')]),
+            [list_url(q=phrase) for phrase in words["two-word phrases with bits"]],
+            lambda i: naive([unquoted(words["two-word phrases with bits"], i)]),
         ),
         Case(
-            "search: phrase, never searched before",
+            "search: two-word phrase, too rare for bits (found by ids)",
             True,
-            [list_url(q=phrase) for phrase in words["new phrases"]],
-            lambda i: naive([words["new phrases"][i % len(words["new phrases"])].strip('"')]),
+            [list_url(q=phrase) for phrase in words["two-word phrases without bits"]],
+            lambda i: naive([unquoted(words["two-word phrases without bits"], i)]),
         ),
         Case(
-            "search: phrase of 3+ words, never searched",
+            "search: phrase of 3+ words (found by ids)",
             True,
             [list_url(q=phrase) for phrase in words["long phrases"]],
-            lambda i: naive([words["long phrases"][i % len(words["long phrases"])].strip('"')]),
+            lambda i: naive([unquoted(words["long phrases"], i)]),
         ),
         Case(
             "search: misspelt word",
@@ -418,6 +449,31 @@ def build_cases(words: dict, seed: int) -> list[Case]:
             lambda i: naive([common], page=naive_last),
         ),
     ]
+    several = words["several words"]
+
+    def deep(text: str, naive_count: int | None = None) -> int:
+        """A page three from the end (at least the first) of a search's results."""
+        found = words["counts"][text] if naive_count is None else naive_count
+        return max(1, math.ceil(found / page_size) - 3)
+
+    naive_counts = {text: naive(naive_terms(text)) for text in several}
+    cases += [
+        Case(
+            "search: several words, newest first (first page)",
+            True,
+            [list_url(q=text, sort="newest") for text in several],
+            lambda i: naive(naive_terms(several[i % len(several)])),
+        ),
+        Case(
+            "search: several words, newest first (deep page)",
+            True,
+            [list_url(q=text, sort="newest", page=deep(text)) for text in several],
+            lambda i: naive(
+                naive_terms(several[i % len(several)]),
+                page=deep(several[i % len(several)], naive_counts[several[i % len(several)]]),
+            ),
+        ),
+    ]
     cases.append(Case("list: the whole log (no q, no filter)", False, ["/disclosures/"]))
     whole = max(1, math.ceil(public_count({}) / page_size))
     cases.append(
@@ -448,10 +504,9 @@ def build_cases(words: dict, seed: int) -> list[Case]:
         Case("detail: random references", False, [f"/disclosures/{r}/" for r in references]),
         Case("detail: reference with slashes", False, [f"/disclosures/{r}/" for r in slashed]),
     ]
-    for case in cases:
-        if not case.urls:
-            case.baseline = None
-    return cases
+    # A kind of search this log has none of (say, a two-word phrase too rare for bits of
+    # its own in a million entries) is left out.
+    return [case for case in cases if case.urls]
 
 
 # ---------------------------------------------------------------------------------------
@@ -745,15 +800,14 @@ def main() -> int:
     call_command("migrate", verbosity=0)
     generated = generate.generate(args.size, seed)
     words = choose_words(seed, args.size)
-    recount_seconds = keep_phrase_counts(words)
-    if recount_seconds is not None:
-        generated.setdefault("timings", {})["count_search_terms after searches"] = recount_seconds
-    texts = [*words["common"], *words["rare"], *words["phrases"], *words["new phrases"]]
-    texts += words["long phrases"]
+    texts = [*words["common"], *words["rare"], *words["two-word phrases with bits"]]
+    texts += [*words["two-word phrases without bits"], *words["long phrases"]]
+    texts += [text for text in words["several words"] if text not in texts]
     facet_counts = check_counts(
         [{}, *({"q": text} for text in texts), *filter_queries(words), *LIST_FILTERS]
     )
     cases = build_cases(words, seed)
+    pages = check_pages([url for case in cases if "newest first" in case.name for url in case.urls])
     measure(cases, args.repeat, args.baseline_repeat, not args.no_baseline)
     load_after = os.getloadavg()
     text, rows = table(cases)
@@ -775,12 +829,16 @@ def main() -> int:
         f"p95 ≤ {TARGET_P95_MS:.0f} ms and ≥ {TARGET_RATIO:.0f}× faster than the baseline."
     )
     print("\nquery words (public disclosures found by our search):")
-    for kind in ("common", "rare", "phrases", "new phrases", "long phrases", "misspellings"):
+    kinds = ("common", "rare", "two-word phrases with bits", "two-word phrases without bits")
+    for kind in (*kinds, "long phrases", "several words", "misspellings"):
         shown = ", ".join(f"{w} ({words['counts'][w]:,})" for w in words[kind])
         print(f"  {kind}: {shown}")
     print("\nfacet counts:")
     for name, verdict in facet_counts.items():
         print(f"  {name}: {verdict}")
+    print("\npages in date order:")
+    for url, verdict in pages.items():
+        print(f"  {url}: {verdict}")
     for case in cases:
         for error in case.errors[:5]:
             print(f"ERROR {case.name}: {error}")
@@ -805,6 +863,7 @@ def main() -> int:
                     "results": rows,
                     "words": words,
                     "facet_counts": facet_counts,
+                    "pages": pages,
                     "postgres": facts,
                     "generation": generated,
                 },

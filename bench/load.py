@@ -3,13 +3,18 @@
     FOILOG_VAR_DIR=var/loadtest .venv/bin/python bench/load.py --size 100000
     FOILOG_VAR_DIR=var/loadtest .venv/bin/python bench/load.py --outage-at 20 --outage-for 8
 
-It fills the embedded PostgreSQL of ``FOILOG_VAR_DIR`` with ``--size`` public disclosures
-(with bench/run.py when the benchmark's generator exists, else with the small loader
-below), runs ``collectstatic``, starts gunicorn with gunicorn.conf.py on 127.0.0.1 in
-production settings, and sends ``--users`` simulated visitors at it for ``--duration``
-seconds: browsing the home page and the list, searching, filtering, reading
-disclosures and downloading. Every request goes to 127.0.0.1 only, and every loop stops
-at the deadline. It prints per-page latency percentiles and every error.
+It fills the embedded PostgreSQL of ``FOILOG_VAR_DIR`` with the benchmark's generated log
+of ``--size`` disclosures (bench/generate.py, in this process) and its snapshot, runs
+``collectstatic``, starts the background worker (``manage.py run_worker``) and gunicorn
+with gunicorn.conf.py (threaded workers) on 127.0.0.1 in production settings, asks for
+the whole log's downloads once and waits for the worker to build their files, then sends
+``--users`` simulated visitors at it for ``--duration`` seconds: browsing the home page
+and the list, searching, filtering, reading disclosures and downloading (the whole log's
+built files, and filtered downloads streamed afresh). Each visitor has its own address,
+passed as the proxy in front would pass it. Every request goes to 127.0.0.1 only, and
+every loop stops at the deadline. It prints per-page latency percentiles and every
+error; a download the limits refuse (429, or 503 "busy with other downloads") is an
+answer the site means to give, counted apart.
 
 With ``--outage-at``, PostgreSQL is stopped at that second and started again
 ``--outage-for`` seconds later, while a staff member saves a disclosure in the admin
@@ -108,92 +113,18 @@ def public_count() -> int:
 
 
 def fill(size: int) -> None:
-    """Make sure the log holds ``size`` public disclosures, with the counts the nightly
-    ``count_search_terms`` keeps on a deployed log."""
-    have = public_count()
-    if have >= size:
-        log(f"{have} public disclosures already there")
-        keep_counts()
-        return
-    if (ROOT / "bench" / "generate.py").exists():
-        log(f"generating {size} disclosures with bench/run.py")
-        subprocess.run(
-            [sys.executable, "bench/run.py", "--size", str(size)],
-            cwd=ROOT,
-            env={**os.environ, "FOILOG_VAR_DIR": str(VAR_DIR)},
-            check=True,
-        )
-        if public_count() >= size:
-            keep_counts()
-            return
-    load_minimal(size - have)
-    keep_counts()
-
-
-def keep_counts() -> None:
-    """Run the nightly ``count_search_terms`` unless its counts are there already."""
-    from django.core.management import call_command
-
-    from disclosures.models import CountedTerm
-
-    if not CountedTerm.objects.exists():
-        log("counting the common search terms, as the nightly job would")
-        call_command("count_search_terms")
-
-
-def load_minimal(count: int, batch: int = 5000) -> None:
-    """Insert ``count`` plausible public disclosures with keywords and exemptions."""
-    import datetime
-
-    from django.db import transaction
-    from django.utils import timezone
-
-    from disclosures.models import Disclosure, Exemption, Keyword
-
-    rng = random.Random(2024)
-    keywords = [
-        Keyword.objects.get_or_create(slug=re.sub(r"\W+", "-", t), defaults={"name": t})[0]
-        for t in TOPICS
-    ]
-    exemptions = list(Exemption.objects.all())
-    start = Disclosure.objects.count()
-    published = timezone.now() - datetime.timedelta(days=1)
-    log(f"loading {count} disclosures in batches of {batch}")
-    for offset in range(0, count, batch):
-        rows = []
-        for n in range(start + offset, start + min(offset + batch, count)):
-            topic = rng.choice(TOPICS)
-            sentence = " ".join(rng.choices(WORDS, k=25))
-            rows.append(
-                Disclosure(
-                    reference=f"LOAD-{n:07d}",
-                    title=f"{topic.capitalize()} {rng.choice(WORDS)} {2010 + n % 15}",
-                    request_text=f"Please provide the {topic} {sentence}.",
-                    outcome=rng.choice(OUTCOMES),
-                    response_date=datetime.date(2010, 1, 1) + datetime.timedelta(days=n % 5400),
-                    response_narrative=" ".join(rng.choices(WORDS, k=40)),
-                    status=Disclosure.Status.PUBLISHED,
-                    published_at=published,
-                )
-            )
-        with transaction.atomic():
-            made = Disclosure.objects.bulk_create(rows)
-            Disclosure.keywords.through.objects.bulk_create(
-                Disclosure.keywords.through(disclosure_id=d.pk, keyword_id=k.pk)
-                for d in made
-                for k in rng.sample(keywords, rng.randint(0, 3))
-            )
-            Disclosure.exemptions.through.objects.bulk_create(
-                Disclosure.exemptions.through(disclosure_id=d.pk, exemption_id=e.pk)
-                for d in made
-                if d.outcome in ("granted-in-part", "refused")
-                for e in rng.sample(exemptions, rng.randint(1, 2))
-            )
-        log(f"  {start + offset + len(rows)} disclosures")
+    """Make sure the log is the benchmark's generated log of ``size`` disclosures (about
+    97.4 % of them public; bench/generate.py, in this process, on this embedded server),
+    with the snapshot searches are counted from, as the worker keeps it."""
     from django.db import connection
 
-    with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")
+    from bench import generate
+
+    if generate.is_generated(connection, size, generate.SEED):
+        log(f"the generated log of {size:,} disclosures is already there")
+    else:
+        log(f"generating {size:,} disclosures with bench/generate.py")
+    generate.generate(size)  # only takes the snapshot when the log is already there
 
 
 def ensure_staff(password: str) -> None:
@@ -217,25 +148,6 @@ def sample_of_the_log() -> dict:
         "exemptions": list(Exemption.objects.values_list("slug", flat=True)),
         "drill": Disclosure.objects.public().order_by("pk").values_list("pk", flat=True)[0],
     }
-
-
-def download_url(static_root: Path) -> str:
-    """What a visitor downloads: the CSV export when the log has one, else a document,
-    else the stylesheet (a static file served by whitenoise)."""
-    from django.urls import Resolver404, resolve
-
-    try:
-        if resolve("/disclosures/export.csv").url_name != "detail":
-            return "/disclosures/export.csv?outcome=refused"
-    except Resolver404:
-        pass
-    from disclosures.models import Disclosure, Document
-
-    document = Document.objects.filter(disclosure__in=Disclosure.objects.public()).first()
-    if document is not None:
-        return f"/disclosures/{document.disclosure.reference}/documents/{document.pk}/"
-    manifest = json.loads((static_root / "staticfiles.json").read_text())
-    return "/static/" + manifest["paths"]["css/foilog.css"]
 
 
 # ---------------------------------------------------------------------------------------
@@ -302,6 +214,51 @@ def start_gunicorn(env: dict, port: int, workers: int) -> subprocess.Popen:
     raise RuntimeError("gunicorn did not become healthy within 60 s")
 
 
+def start_worker(env: dict) -> subprocess.Popen:
+    """The background worker beside gunicorn, as ``python3 dev.py run`` and a deployment
+    run it: it builds the whole log's download files and keeps the search data current."""
+    output = (VAR_DIR / "worker-output.log").open("w")
+    return subprocess.Popen(
+        [sys.executable, "manage.py", "run_worker"],
+        cwd=ROOT,
+        env=env,
+        stdout=output,
+        stderr=subprocess.STDOUT,
+    )
+
+
+def stop(process: subprocess.Popen) -> None:
+    process.terminate()
+    try:
+        process.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
+def whole_log_files_built(base: str, wait: float = 600) -> float:
+    """Ask for the whole log's downloads once, as a first visitor would (that makes the
+    worker build them), then wait until the worker has built both for the log as it
+    stands; the seconds it took."""
+    from django.db import connection
+
+    from disclosures import freshness
+    from disclosures.models import WholeLogFile
+
+    began = time.monotonic()
+    headers = {"X-Forwarded-Proto": "https"}
+    for path in WHOLE_LOG:
+        httpx.get(base + path, headers=headers, timeout=600).raise_for_status()
+    while time.monotonic() - began < wait:
+        connection.close()  # a fresh view of what the worker wrote
+        version = freshness.log_state().digest
+        built = WholeLogFile.objects.filter(version=version).exclude(file="").count()
+        if built >= len(WHOLE_LOG):
+            return time.monotonic() - began
+        time.sleep(2)
+    raise RuntimeError(f"the worker did not build the whole log's files within {wait:.0f} s")
+
+
 # ---------------------------------------------------------------------------------------
 # Visitors
 
@@ -313,14 +270,31 @@ class Result:
     seconds: float
     status: int | None  # None: no answer (connection refused, timeout)
     error: str = ""
+    # A download refused by the download limits (429: this client has three running;
+    # 503: this server process streams two): an answer the site means to give.
+    limited: bool = False
+
+    @property
+    def failed(self) -> bool:
+        return not self.limited and (self.status is None or self.status >= 500)
+
+
+# The whole log's downloads: files the worker builds, sent as files.
+WHOLE_LOG = ["/disclosures/export.csv", "/disclosures/export.json"]
 
 
 @dataclass
 class Visitor:
     sample: dict
-    download: str
     rng: random.Random
+    number: int
     pages: list = field(default_factory=list)
+
+    @property
+    def address(self) -> str:
+        """The address the proxy in front would say this visitor comes from: each its
+        own, as on the web (the download limits are per client address)."""
+        return f"10.{self.number // 65536 % 256}.{self.number // 256 % 256}.{self.number % 256}"
 
     def next_request(self) -> tuple[str, str, dict]:
         """(page kind, path, query) chosen with a visitor's usual mix."""
@@ -351,7 +325,20 @@ class Visitor:
             return kind, f"/keywords/{rng.choice(sample['keywords'])}/", {}
         if kind == "exemption":
             return kind, f"/exemptions/{rng.choice(sample['exemptions'])}/", {}
-        return "download", self.download, {}
+        # Downloads: the whole log (a built file) half the time, else a filtered one,
+        # made afresh and streamed.
+        if rng.random() < 0.5:
+            return "download: whole log", rng.choice(WHOLE_LOG), {}
+        query = rng.choice(
+            [
+                {"outcome": rng.choice(OUTCOMES)},
+                {"keyword": rng.choice(sample["keywords"])} if sample["keywords"] else {},
+                {"q": rng.choice(TOPICS)},
+                {"exemption": rng.choice(sample["exemptions"])},
+            ]
+        ) or {"outcome": "refused"}
+        path = rng.choice(WHOLE_LOG)
+        return "download: filtered", path, query
 
 
 async def visit(client, visitor, results, began, deadline, think) -> None:
@@ -361,9 +348,15 @@ async def visit(client, visitor, results, began, deadline, think) -> None:
         kind, path, query = visitor.next_request()
         started = time.monotonic()
         try:
-            response = await client.get(path, params=query)
+            response = await client.get(
+                path, params=query, headers={"X-Forwarded-For": visitor.address}
+            )
             await response.aread()
             result = Result(kind, started - began, time.monotonic() - started, response.status_code)
+            result.limited = kind.startswith("download") and (
+                response.status_code == 429
+                or (response.status_code == 503 and b"other downloads" in response.content)
+            )
         except httpx.HTTPError as error:
             result = Result(kind, started - began, time.monotonic() - started, None, repr(error))
         results.append(result)
@@ -492,27 +485,51 @@ def summarise(results: list[Result], duration: float) -> dict:
         by_page[result.page].append(result)
     pages = {}
     for page, rows in sorted(by_page.items()):
-        answered = [r.seconds * 1000 for r in rows if r.status is not None and r.status < 500]
+        # Latency of the pages served: not of failures, nor of downloads refused by the
+        # limits (answered at once).
+        served = [r.seconds * 1000 for r in rows if not r.failed and not r.limited]
         pages[page] = {
             "requests": len(rows),
-            "errors": sum(1 for r in rows if r.status is None or r.status >= 500),
+            "errors": sum(1 for r in rows if r.failed),
+            "refused_by_download_limits": sum(1 for r in rows if r.limited),
             "statuses": dict(sorted(_count(r.status for r in rows).items(), key=str)),
-            "p50_ms": round(percentile(answered, 0.50), 1) if answered else None,
-            "p95_ms": round(percentile(answered, 0.95), 1) if answered else None,
-            "p99_ms": round(percentile(answered, 0.99), 1) if answered else None,
-            "mean_ms": round(statistics.fmean(answered), 1) if answered else None,
+            "p50_ms": round(percentile(served, 0.50), 1) if served else None,
+            "p95_ms": round(percentile(served, 0.95), 1) if served else None,
+            "p99_ms": round(percentile(served, 0.99), 1) if served else None,
+            "mean_ms": round(statistics.fmean(served), 1) if served else None,
         }
-    errors = [r for r in results if r.status is None or r.status >= 500]
+    errors = [r for r in results if r.failed]
     return {
         "requests": len(results),
         "requests_per_second": round(len(results) / duration, 1),
         "errors": len(errors),
+        "refused_by_download_limits": sum(1 for r in results if r.limited),
         "pages": pages,
         # When the failed answers came back, in seconds since the load began.
         "first_error_at": round(min(r.started + r.seconds for r in errors), 2) if errors else None,
         "last_error_at": round(max(r.started + r.seconds for r in errors), 2) if errors else None,
         "error_kinds": dict(_count(r.error.split("(")[0] or str(r.status) for r in errors)),
     }
+
+
+def table(summary: dict) -> str:
+    """The summary's pages as a Markdown table."""
+    lines = [
+        "| page | requests | errors | refused by download limits | p50 | p95 |",
+        "| --- | ---: | ---: | ---: | ---: | ---: |",
+    ]
+
+    def ms(value: float | None) -> str:
+        if value is None:
+            return "—"
+        return f"{value / 1000:.2f} s" if value >= 1000 else f"{value:.0f} ms"
+
+    for page, row in summary["pages"].items():
+        lines.append(
+            f"| {page} | {row['requests']} | {row['errors']} "
+            f"| {row['refused_by_download_limits']} | {ms(row['p50_ms'])} | {ms(row['p95_ms'])} |"
+        )
+    return "\n".join(lines)
 
 
 def _count(items) -> dict:
@@ -522,7 +539,7 @@ def _count(items) -> dict:
     return dict(counts)
 
 
-async def run_load(base, sample, download, args, drill) -> list[Result]:
+async def run_load(base, sample, args, drill) -> list[Result]:
     users, duration, think = args.users, args.duration, args.think
     results: list[Result] = []
     limits = httpx.Limits(max_connections=users, max_keepalive_connections=users)
@@ -533,9 +550,7 @@ async def run_load(base, sample, download, args, drill) -> list[Result]:
         began = time.monotonic()
         deadline = began + duration
         visitors = [
-            visit(
-                client, Visitor(sample, download, random.Random(n)), results, began, deadline, think
-            )
+            visit(client, Visitor(sample, random.Random(n), n), results, began, deadline, think)
             for n in range(users)
         ]
         tasks = [asyncio.gather(*visitors)]
@@ -547,18 +562,28 @@ async def run_load(base, sample, download, args, drill) -> list[Result]:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--size", type=int, default=100_000, help="public disclosures")
+    parser.add_argument(
+        "--size", type=int, default=100_000, help="disclosures generated (97.4 %% public)"
+    )
     parser.add_argument("--users", type=int, default=200, help="concurrent visitors")
     parser.add_argument("--duration", type=float, default=60, help="seconds of load")
     parser.add_argument("--think", type=float, default=20, help="mean pause between pages")
     parser.add_argument("--timeout", type=float, default=60, help="seconds to wait for a page")
     parser.add_argument("--workers", type=int, default=5, help="gunicorn workers")
+    parser.add_argument("--threads", type=int, default=4, help="threads per gunicorn worker")
+    parser.add_argument(
+        "--page-cache-seconds",
+        type=int,
+        help="FOILOG_PAGE_CACHE_SECONDS for the server (default: the setting's, 600; 0: off)",
+    )
     parser.add_argument("--port", type=int, default=8150)
     parser.add_argument("--outage-at", type=float, help="stop PostgreSQL at this second")
     parser.add_argument("--outage-for", type=float, default=8, help="seconds PostgreSQL is down")
     parser.add_argument("--json", type=Path, help="write the summary here too")
     args = parser.parse_args()
 
+    if VAR_DIR.resolve() == (ROOT / "var").resolve():
+        sys.exit("load: FOILOG_VAR_DIR is the developers' var/; use var/loadtest.")
     VAR_DIR.mkdir(parents=True, exist_ok=True)
     os.environ["FOILOG_VAR_DIR"] = str(VAR_DIR)
     url = start_database()
@@ -573,37 +598,54 @@ def main() -> int:
         "ALLOWED_HOSTS": HOST,
         "BEHIND_HTTPS_PROXY": "true",
         "LOG_LEVEL": "WARNING",
+        # The server and the worker share the built download files.
+        "MEDIA_ROOT": str(VAR_DIR / "media"),
     }
+    if args.page_cache_seconds is not None:
+        env["FOILOG_PAGE_CACHE_SECONDS"] = str(args.page_cache_seconds)
     env.pop("FOILOG_VAR_DIR")
     static_root = collect_static(env)
-    download = download_url(static_root)
-    server = start_gunicorn({**env, "STATIC_ROOT": str(static_root)}, args.port, args.workers)
-    base = f"http://{HOST}:{args.port}"
+    worker = start_worker(env)
+    server = None
     drill_report: dict = {}
     try:
+        server = start_gunicorn(
+            {**env, "STATIC_ROOT": str(static_root), "GUNICORN_THREADS": str(args.threads)},
+            args.port,
+            args.workers,
+        )
+        base = f"http://{HOST}:{args.port}"
+        log("asking for the whole log's downloads; waiting for the worker to build them")
+        built_in = whole_log_files_built(base)
+        log(f"the worker built them in {built_in:.0f} s")
         drill = None
         if args.outage_at is not None:
             socket_dir = re.search(r"host=([^&]+)", url).group(1)
             drill = make_drill(base, password, sample["drill"], args, socket_dir, drill_report)
         log(f"{args.users} visitors for {args.duration:.0f} s against {base}")
-        results = asyncio.run(run_load(base, sample, download, args, drill))
+        results = asyncio.run(run_load(base, sample, args, drill))
     finally:
-        server.terminate()
-        server.wait(timeout=30)
+        if server is not None:
+            stop(server)
+        stop(worker)
     summary = summarise(results, args.duration)
     summary["config"] = {
-        "size": public_count(),
+        "public": public_count(),
         "users": args.users,
         "duration_s": args.duration,
         "think_s": args.think,
         "timeout_s": args.timeout,
         "workers": args.workers,
-        "download": download,
+        "threads": args.threads,
+        "page_cache_seconds": env.get("FOILOG_PAGE_CACHE_SECONDS", "600 (the default)"),
+        "whole_log_files_built_in_s": round(built_in),
     }
     if drill_report:
         summary["outage"] = drill_report
     text = json.dumps(summary, indent=2)
     print(text)
+    print()
+    print(table(summary))
     if args.json:
         args.json.write_text(text)
     return 0

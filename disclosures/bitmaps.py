@@ -32,7 +32,7 @@ import numpy as np
 from django.db import connection, transaction
 from django.utils import timezone
 
-from disclosures.models import FacetBitmap, FacetSnapshot
+from disclosures.models import FacetBitmap, FacetSnapshot, SnapshotChange
 
 EPOCH = datetime.date(1970, 1, 1)
 # The facet each kind of bitmap counts, as ``counting`` names them, and
@@ -45,11 +45,13 @@ FACETS = {
 }
 
 
-def pack(positions: np.ndarray | slice, size: int) -> np.ndarray:
+def pack(positions: np.ndarray | slice | list[slice], size: int) -> np.ndarray:
     """The bitmap of ``size`` positions with the bits at ``positions`` (an array of them,
-    or a range as a slice) set: bit p is bit p % 64 of 64-bit word p // 64."""
+    a range as a slice, or several ranges) set: bit p is bit p % 64 of 64-bit word
+    p // 64."""
     bools = np.zeros(-(-size // 64) * 64, dtype=bool)
-    bools[positions] = True
+    for part in positions if isinstance(positions, list) else [positions]:
+        bools[part] = True
     return np.packbits(bools, bitorder="little").view("<u8")
 
 
@@ -60,33 +62,50 @@ def bit_count(bits: np.ndarray) -> int:
 @dataclass(frozen=True)
 class Snapshot:
     """A snapshot as searches read it: the positions, and the bitmap of every facet
-    value, one row per value."""
+    value, one row per value.
+
+    Its positions run in the log's order (response date, then id). A snapshot with a
+    delta (see ``take_delta``) has two runs of them, each in that order: the full
+    snapshot's, where the entries changed since it are holes (no bit is ever set
+    there), then the delta's, the changed entries public when it was taken, from a word
+    of their own. ``runs`` gives them as (first, end) positions."""
 
     size: int
-    days: np.ndarray  # by position, so ascending: a response date as days since 1970
-    ids: np.ndarray  # by position: ascending within each day
+    days: np.ndarray  # by position: a response date as days since 1970
+    ids: np.ndarray  # by position: -1 where no entry is
     ids_in_order: np.ndarray  # the disclosures' ids, ascending
     positions_in_order: np.ndarray  # and their positions
     # The position of each id (-1: not numbered), where ids run densely enough for an
     # array indexed by id to be small (see ``_numbered``); else None.
     position_by_id: np.ndarray | None
     facets: dict[str, tuple[list, np.ndarray]]
-    # The bitmap id of each counted term, and of each common phrase of two counted words,
-    # by the query that finds it, as PostgreSQL writes it ('polic', 'use' <2> 'forc').
-    terms: dict[str, int]
-
-    @cached_property
-    def everything(self) -> np.ndarray:
-        return pack(slice(0, self.size), self.size)
+    # The bitmap ids of each counted term, and of each common phrase of two counted
+    # words, by the query that finds it, as PostgreSQL writes it ('polic', 'use' <2>
+    # 'forc'): the full snapshot's, and the delta's (None: it has none set).
+    terms: dict[str, tuple[int, int | None]]
+    # The positions holding a public entry: the bits of the whole log.
+    everything: np.ndarray
+    runs: tuple[tuple[int, int], ...]
 
     def bits_of(self, term: str) -> np.ndarray | None:
         """The bits of a counted term or phrase (see ``terms``); None if not counted."""
-        return _term_bits(self.terms[term]) if term in self.terms else None
+        if term not in self.terms:
+            return None
+        full, delta = self.terms[term]
+        bits = _term_bits(full)
+        if len(self.runs) == 1:
+            return bits
+        # The full snapshot's bits less the entries changed since, then the delta's.
+        words = len(bits)
+        tail = np.zeros(len(self.everything) - words, dtype="<u8")
+        if delta is not None:
+            tail[: len(_term_bits(delta))] = _term_bits(delta)
+        return np.concatenate([bits & self.everything[:words], tail])
 
     def positions_of(self, ids: list[int] | np.ndarray | None) -> np.ndarray:
         """The positions of these disclosures; ids not numbered are left out."""
         ids_array = np.asarray([] if ids is None else ids, dtype="<i8")
-        if not len(ids_array) or not self.size:
+        if not len(ids_array) or not len(self.ids_in_order):
             return np.zeros(0, dtype=np.int64)
         if self.position_by_id is not None:
             # One read per id, where a binary search takes twenty: 5 ms for the 24,000
@@ -94,26 +113,32 @@ class Snapshot:
             known = ids_array[(ids_array >= 0) & (ids_array < len(self.position_by_id))]
             positions = self.position_by_id[known]
             return positions[positions >= 0].astype(np.int64)
-        i = np.searchsorted(self.ids_in_order, ids_array).clip(max=self.size - 1)
+        last = len(self.ids_in_order) - 1
+        i = np.searchsorted(self.ids_in_order, ids_array).clip(max=last)
         return self.positions_in_order[i[self.ids_in_order[i] == ids_array]]
 
-    def positions_before(self, day: int, disclosure_id: int) -> int:
-        """How many positions hold entries before (``day``, ``disclosure_id``) in the
-        snapshot's order: response date (days since 1970), then id."""
-        lo, hi = np.searchsorted(self.days, [day, day + 1])
-        return int(lo + np.searchsorted(self.ids[lo:hi], disclosure_id))
+    @cached_property
+    def keys(self) -> np.ndarray:
+        """Each position's place in the log's order as one number: its day, then its id
+        (below 2**32)."""
+        return (self.days << 32) | self.ids
 
     def without(self, bits: np.ndarray, ids: list[int]) -> np.ndarray:
         """``bits`` less the positions of these disclosures."""
         return bits & ~pack(self.positions_of(ids), self.size) if ids else bits
 
     def dated(self, first: datetime.date | None, last: datetime.date | None) -> np.ndarray:
-        """The positions of the entries answered from ``first`` to ``last``, inclusive."""
-        lo = 0 if first is None else np.searchsorted(self.days, (first - EPOCH).days, "left")
-        hi = self.size
-        if last is not None:
-            hi = np.searchsorted(self.days, (last - EPOCH).days, "right")
-        return pack(slice(lo, hi), self.size)
+        """The positions of the entries answered from ``first`` to ``last``, inclusive:
+        a range of positions in each run."""
+        ranges = []
+        for start, end in self.runs:
+            days = self.days[start:end]
+            lo = 0 if first is None else np.searchsorted(days, (first - EPOCH).days, "left")
+            hi = end - start
+            if last is not None:
+                hi = np.searchsorted(days, (last - EPOCH).days, "right")
+            ranges.append(slice(start + lo, start + hi))
+        return pack(ranges, self.size)
 
     def any_of(self, facet: str, values: list) -> np.ndarray:
         """The positions holding any of these values of ``facet``."""
@@ -349,46 +374,54 @@ def page_ids(
 
     The results are the snapshot's entries unchanged since that are results (see
     ``Results``), and ``changed_found``: the entries changed since that are results
-    now, as (response date, id). Positions run in the log's
-    order, response date then id, so the n-th result of the snapshot's is its n-th set
-    bit, found from the bits' running counts, however deep: the date index would have
-    to walk past every result before it. Each changed result goes in where its date
-    and id fall.
+    now, as (response date, id). Positions run in the log's order, response date then
+    id, so the n-th result of the full snapshot's run is its n-th set bit, found from
+    the bits' running counts, however deep: the date index would have to walk past
+    every result before it. The others (the delta's results, and the changed ones) are
+    few: each goes in where its date and id fall.
     """
     snapshot, bits = results.snapshot, results.in_every_filter
-    per_word = np.bitwise_count(bits).astype(np.int64)
-    running = np.cumsum(per_word)  # the results up to and including each word
+    (_start, end), *later_runs = snapshot.runs
+    full = bits[: -(-end // 64)]
+    running = np.cumsum(np.bitwise_count(full).astype(np.int64))  # up to each word
 
-    def results_before(position: int) -> int:
-        word, bit = divmod(position, 64)
-        below = int(running[word - 1]) if word else 0
-        if word < len(bits):
-            below += int(np.bitwise_count(bits[word] & np.uint64((1 << bit) - 1)))
+    def results_before(positions: np.ndarray) -> np.ndarray:
+        """How many of the full run's results come before each of these positions."""
+        word, bit = np.divmod(positions, 64)
+        below = np.where(word > 0, running[np.maximum(word - 1, 0)], 0)
+        inside = word < len(full)
+        mask = (np.uint64(1) << bit[inside].astype(np.uint64)) - np.uint64(1)
+        below[inside] += np.bitwise_count(full[word[inside]] & mask)
         return below
 
-    # Each changed result's rank: the snapshot's results before it, and the changed
-    # ones before it.
-    later = sorted(changed_found)
-    changed_rank = {
-        results_before(snapshot.positions_before((day - EPOCH).days, pk)) + n: pk
-        for n, (day, pk) in enumerate(later)
-    }
-    ranks_of_changed = sorted(changed_rank)
+    # The other results in the log's order, and the rank of each: the full run's
+    # results before it, and the others before it.
+    others = np.zeros(0, dtype=np.int64)
+    if later_runs:
+        set_bits = np.flatnonzero(np.unpackbits(bits.view(np.uint8), bitorder="little")[end:])
+        others = snapshot.keys[end + set_bits]
+    changed = np.array(
+        [((day - EPOCH).days << 32) | pk for day, pk in changed_found], dtype=np.int64
+    )
+    others = np.sort(np.concatenate([others, changed]))
+    before = np.searchsorted(snapshot.keys[:end], others)  # the full run's positions
+    ranks_of_others = results_before(before) + np.arange(len(others))
     ids = []
     for rank in ranks:
-        if rank in changed_rank:
-            ids.append(changed_rank[rank])
+        other = int(np.searchsorted(ranks_of_others, rank))
+        if other < len(others) and ranks_of_others[other] == rank:
+            ids.append(int(others[other] & 0xFFFFFFFF))
             continue
-        # The snapshot's result with this many of its own before it.
-        nth = rank - int(np.searchsorted(ranks_of_changed, rank))
+        # The full run's result with this many of its own before it.
+        nth = rank - other
         word = int(np.searchsorted(running, nth, side="right"))
-        if word >= len(bits):
+        if word >= len(full):
             break  # past the last result
         within = nth - (int(running[word - 1]) if word else 0)
-        set_bits = np.flatnonzero(
-            np.unpackbits(bits[word : word + 1].view(np.uint8), bitorder="little")
+        in_word = np.flatnonzero(
+            np.unpackbits(full[word : word + 1].view(np.uint8), bitorder="little")
         )
-        ids.append(int(snapshot.ids[word * 64 + set_bits[within]]))
+        ids.append(int(snapshot.ids[word * 64 + in_word[within]]))
     return ids
 
 
@@ -416,7 +449,31 @@ def tallies(results: Results) -> tuple[dict[str, np.ndarray], Counter, Counter]:
 # searched. Each holds about 50 MB at a million entries.
 @lru_cache(maxsize=1)
 def _snapshot(snapshot_id: int) -> Snapshot:
-    size, ids, days = FacetSnapshot.objects.values_list("size", "ids", "days").get(pk=snapshot_id)
+    """The snapshot ``snapshot_id`` as searches read it: a full one, or a delta joined to
+    the full snapshot it was taken from (see ``take_delta``)."""
+    fields = ("size", "ids", "days", "base_id", "covered")
+    taken = FacetSnapshot.objects.values(*fields).get(pk=snapshot_id)
+    if taken["base_id"] is None:
+        ids, days = _arrays(taken)
+        facets, terms = _bitmaps_of(snapshot_id, taken["size"])
+        return _numbered(ids, days, facets, {key: (pk, None) for key, pk in terms.items()})
+    full = FacetSnapshot.objects.values(*fields).get(pk=taken["base_id"])
+    return _joined(
+        full,
+        _bitmaps_of(taken["base_id"], full["size"]),
+        taken,
+        _bitmaps_of(snapshot_id, taken["size"]),
+    )
+
+
+def _arrays(taken: dict) -> tuple[np.ndarray, np.ndarray]:
+    """A snapshot's ids and days by position, as stored."""
+    return np.frombuffer(taken["ids"], dtype="<i8"), np.frombuffer(taken["days"], dtype="<i8")
+
+
+def _bitmaps_of(snapshot_id: int, size: int) -> tuple[dict, dict[str, int]]:
+    """A snapshot's facets (each value's bits, one row a value) and its terms' bitmap
+    ids, whose bits are read as searches need them (see _term_bits)."""
     values: dict[str, list] = {facet: [] for facet, _ in FACETS.values()}
     rows: dict[str, list] = {facet: [] for facet, _ in FACETS.values()}
     bitmaps = (
@@ -429,18 +486,50 @@ def _snapshot(snapshot_id: int) -> Snapshot:
         values[facet].append(int(key) if is_id else key)
         rows[facet].append(np.frombuffer(bits, dtype="<u8"))
     words = -(-size // 64)
-    # The terms' bits are read as searches need them (see _term_bits).
     terms = FacetBitmap.objects.filter(
         snapshot_id=snapshot_id, kind__in=[FacetBitmap.Kind.TERM, FacetBitmap.Kind.PHRASE]
     )
+    facets = {
+        facet: (values[facet], np.array(rows[facet], dtype="<u8").reshape(len(rows[facet]), words))
+        for facet in values
+    }
+    return facets, dict(terms.values_list("key", "pk"))
+
+
+def _joined(full: dict, full_bitmaps: tuple, delta: dict, delta_bitmaps: tuple) -> Snapshot:
+    """A full snapshot and a delta taken from it as one: the full snapshot's positions
+    with holes where entries changed since it, then the delta's from the next word.
+
+    Joining costs a copy of each facet's bitmaps, once a process, where putting the
+    delta's entries in among the full snapshot's would move every bit after each one."""
+    full_ids, full_days = _arrays(full)
+    delta_ids, delta_days = _arrays(delta)
+    changed = np.frombuffer(delta["covered"], dtype="<i8")
+    size, words = len(full_ids), -(-len(full_ids) // 64)
+    start = words * 64
+    gap = start - size
+    ids = np.concatenate([full_ids, np.full(gap, -1, dtype="<i8"), delta_ids])
+    days = np.concatenate([full_days, np.zeros(gap, dtype="<i8"), delta_days])
+    kept = pack(np.flatnonzero(~np.isin(full_ids, changed)), size)
+    everything = np.concatenate([kept, pack(slice(0, len(delta_ids)), len(delta_ids))])
+    (full_facets, full_terms), (delta_facets, delta_terms) = full_bitmaps, delta_bitmaps
+    delta_words = len(everything) - words
+    facets = {}
+    for facet, (known, stack) in full_facets.items():
+        more, more_stack = delta_facets[facet]
+        values = known + [value for value in more if value not in known]
+        joined = np.zeros((len(values), len(everything)), dtype="<u8")
+        joined[: len(known), :words] = stack & kept
+        for value, row in zip(more, more_stack, strict=True):
+            joined[values.index(value), words:] = row[:delta_words]
+        facets[facet] = (values, joined)
     return _numbered(
-        np.frombuffer(ids, dtype="<i8"),
-        np.frombuffer(days, dtype="<i8"),
-        facets={
-            facet: (values[facet], np.array(rows[facet], dtype="<u8").reshape(-1, words))
-            for facet in values
-        },
-        terms=dict(terms.values_list("key", "pk")),
+        ids,
+        days,
+        facets,
+        {key: (pk, delta_terms.get(key)) for key, pk in full_terms.items()},
+        everything=everything,
+        runs=((0, size), (start, start + len(delta_ids))),
     )
 
 
@@ -449,22 +538,37 @@ def _snapshot(snapshot_id: int) -> Snapshot:
 DENSE_IDS = 8
 
 
-def _numbered(ids: np.ndarray, days: np.ndarray, facets: dict, terms: dict[str, int]) -> Snapshot:
-    """A snapshot of the disclosures ``ids``, in the order of their positions."""
-    by_id = np.argsort(ids, kind="stable")
+def _numbered(
+    ids: np.ndarray,
+    days: np.ndarray,
+    facets: dict,
+    terms: dict[str, tuple[int, int | None]],
+    everything: np.ndarray | None = None,
+    runs: tuple[tuple[int, int], ...] | None = None,
+) -> Snapshot:
+    """A snapshot of the disclosures ``ids``, in the order of their positions; of those
+    at the positions ``everything`` holds, if given (see ``_joined``)."""
+    size = len(ids)
+    if everything is None:
+        everything = pack(slice(0, size), size)
+    held = np.flatnonzero(np.unpackbits(everything.view(np.uint8), bitorder="little")[:size])
+    held_ids = ids[held]
+    by_id = np.argsort(held_ids, kind="stable")
     position_by_id = None
-    if len(ids) and ids.min() >= 0 and ids.max() < DENSE_IDS * len(ids) + 1024:
-        position_by_id = np.full(int(ids.max()) + 1, -1, dtype=np.int32)
-        position_by_id[ids] = np.arange(len(ids), dtype=np.int32)
+    if len(held) and held_ids.min() >= 0 and held_ids.max() < DENSE_IDS * len(held) + 1024:
+        position_by_id = np.full(int(held_ids.max()) + 1, -1, dtype=np.int32)
+        position_by_id[held_ids] = held.astype(np.int32)
     return Snapshot(
-        size=len(ids),
+        size=size,
         days=days,
         ids=ids,
-        ids_in_order=ids[by_id],
-        positions_in_order=by_id,
+        ids_in_order=held_ids[by_id],
+        positions_in_order=held[by_id],
         position_by_id=position_by_id,
         facets=facets,
         terms=terms,
+        everything=everything,
+        runs=runs or ((0, size),),
     )
 
 
@@ -527,9 +631,19 @@ class _WordsAndPhrases:
     from the files' slices once the counts say which phrases are common.
     """
 
-    def __init__(self, cursor, words: list[str], size: int, min_documents: int) -> None:
+    def __init__(
+        self,
+        cursor,
+        words: list[str],
+        size: int,
+        min_documents: int,
+        phrases: set[str] | None = None,
+    ) -> None:
         self.cursor, self.words, self.size = cursor, words, size
         self.min_documents = min_documents
+        # Given: exactly these phrases are kept, however few entries hold them (a delta
+        # keeps the phrases of the full snapshot it is taken from).
+        self.phrases = phrases
         self.entry_bits = max(size, 1).bit_length()
         self.phrase_codes = len(words) ** 2 * len(PHRASE_DISTANCES)
         self.word_bits = np.zeros((len(words), -(-size // 64)), dtype="<u8")
@@ -591,21 +705,22 @@ class _WordsAndPhrases:
     def phrase_positions(self) -> Iterator[tuple[str, np.ndarray]]:
         """Each common phrase, as PostgreSQL writes it, and the positions of its entries."""
         batches = [np.load(path, mmap_mode="r") for path in self.batches]
-        for code in np.flatnonzero(self.phrase_counts >= self.min_documents).tolist():
+        least = self.min_documents if self.phrases is None else 1
+        for code in np.flatnonzero(self.phrase_counts >= least).tolist():
             first_and_second, distance = divmod(code, len(PHRASE_DISTANCES))
             first_word, second_word = divmod(first_and_second, len(self.words))
+            phrase = _as_phrase(
+                self.words[first_word], self.words[second_word], PHRASE_DISTANCES[distance]
+            )
+            if self.phrases is not None and phrase not in self.phrases:
+                continue
             held = []
             for found in batches:
                 start, end = np.searchsorted(
                     found, [code << self.entry_bits, (code + 1) << self.entry_bits]
                 )
                 held.append(np.asarray(found[start:end]))
-            yield (
-                _as_phrase(
-                    self.words[first_word], self.words[second_word], PHRASE_DISTANCES[distance]
-                ),
-                np.concatenate(held) & ((1 << self.entry_bits) - 1),
-            )
+            yield phrase, np.concatenate(held) & ((1 << self.entry_bits) - 1)
 
     def close(self) -> None:
         self.folder.cleanup()
@@ -662,21 +777,10 @@ def take_snapshot(min_documents: int | None = None) -> FacetSnapshot | None:
         cursor.execute("DELETE FROM disclosures_facetsnapshot")
         # Public as the log is when this began; entries due later are noted as changed,
         # and counted over their rows when they are due.
-        cursor.execute(
-            """
-            CREATE TEMPORARY TABLE snapshot_position AS
-            SELECT id, response_date,
-                   (row_number() OVER (ORDER BY response_date, id) - 1)::int AS position
-              FROM disclosures_disclosure
-             WHERE disclosures_is_public(status, published_at)
-            """
-        )
-        size = cursor.rowcount
+        size = _number(cursor, "TRUE", [])
         if size < min_documents:
             cursor.execute("DROP TABLE snapshot_position")
             return None
-        cursor.execute("CREATE INDEX ON snapshot_position (id)")
-        cursor.execute("ANALYZE snapshot_position")
         cursor.execute(
             """
             INSERT INTO disclosures_snapshotchange (disclosure_id)
@@ -684,54 +788,166 @@ def take_snapshot(min_documents: int | None = None) -> FacetSnapshot | None:
              WHERE status = 'published' AND NOT disclosures_is_public(status, published_at)
             """
         )
+        snapshot = _numbering(cursor, size)
+        words = _common_words(cursor, min_documents)
+        _keep_bitmaps(cursor, snapshot, _WordsAndPhrases(cursor, words, size, min_documents))
+    return snapshot
+
+
+def take_delta() -> FacetSnapshot | None:
+    """Keep the entries changed since the last full snapshot apart, in a delta of it:
+    the changed entries public now, numbered in the log's order, with the bitmaps of
+    their facet values and of the full snapshot's words and phrases. Searches then read
+    the full snapshot's bits, less the changed entries, and the delta's (see
+    ``_joined``). None, and no delta, when there is no full snapshot to take it from.
+
+    Its cost follows the entries changed since the full snapshot, not the size of the
+    log: a delta replaces the last delta, holding its entries as well. Words and
+    phrases common only among the changed entries get no bits until the next full
+    snapshot (``refresh``): their searches count from the ids they find, as exactly.
+    """
+    outermost = not connection.in_atomic_block
+    with transaction.atomic(), connection.cursor() as cursor:
+        if outermost:
+            cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+        full = FacetSnapshot.objects.filter(base=None).order_by("-pk").first()
+        if full is None:
+            return None
+        last = FacetSnapshot.objects.filter(base=full).order_by("-pk").first()
+        covered = np.frombuffer(last.covered, dtype="<i8") if last else np.zeros(0, "<i8")
+        cursor.execute("SELECT DISTINCT disclosure_id FROM disclosures_snapshotchange")
+        noted = np.array([pk for (pk,) in cursor.fetchall()], dtype="<i8")
+        covered = np.union1d(covered, noted).astype("<i8")
+        # As take_snapshot: the notes this view of the log holds go, later ones stay.
+        cursor.execute("DELETE FROM disclosures_snapshotchange")
+        cursor.execute(
+            "DELETE FROM disclosures_facetbitmap WHERE snapshot_id IN "
+            "(SELECT id FROM disclosures_facetsnapshot WHERE base_id = %s)",
+            [full.pk],
+        )
+        cursor.execute("DELETE FROM disclosures_facetsnapshot WHERE base_id = %s", [full.pk])
+        size = _number(cursor, "id = ANY(%s)", [covered.tolist()])
+        # Changed entries not due yet stay noted, to be counted over their rows when due.
         cursor.execute(
             """
-            SELECT coalesce(array_agg(id ORDER BY position), '{}'),
-                   coalesce(array_agg(response_date - DATE '1970-01-01' ORDER BY position), '{}')
-              FROM snapshot_position
-            """
+            INSERT INTO disclosures_snapshotchange (disclosure_id)
+            SELECT id FROM disclosures_disclosure
+             WHERE id = ANY(%s)
+               AND status = 'published' AND NOT disclosures_is_public(status, published_at)
+            """,
+            [covered.tolist()],
         )
-        ids, days = (np.array(values, dtype="<i8") for values in cursor.fetchone())
-        snapshot = FacetSnapshot.objects.create(
-            taken_at=timezone.now(), size=size, ids=ids.tobytes(), days=days.tobytes()
+        delta = _numbering(cursor, size, base=full, covered=covered)
+        kept = dict(
+            full.bitmaps.filter(
+                kind__in=[FacetBitmap.Kind.TERM, FacetBitmap.Kind.PHRASE]
+            ).values_list("key", "kind")
         )
+        words = sorted(key for key, kind in kept.items() if kind == FacetBitmap.Kind.TERM)
+        phrases = {key for key, kind in kept.items() if kind == FacetBitmap.Kind.PHRASE}
+        found = _WordsAndPhrases(cursor, words, size, min_documents=1, phrases=phrases)
+        _keep_bitmaps(cursor, delta, found)
+    return delta
 
-        def bitmap(kind: str, key: str, positions: np.ndarray | list[int] | None = None):
-            positions = np.asarray([] if positions is None else positions, dtype=np.int64)
-            bits = pack(positions, size)
-            return FacetBitmap(snapshot=snapshot, kind=kind, key=key, bits=bits.tobytes())
 
-        cursor.execute(
-            """
-            SELECT f.facet, f.value, array_agg(p.position)
-              FROM snapshot_position AS p JOIN disclosures_disclosure AS d USING (id)
-             CROSS JOIN LATERAL disclosures_facet_values(
-                    d.outcome, d.response_date, d.exemption_ids, d.keyword_ids) AS f
-             GROUP BY 1, 2
-            """
-        )
-        FacetBitmap.objects.bulk_create(
-            (bitmap(kind, key, positions) for kind, key, positions in cursor.fetchall()),
-            batch_size=50,
-        )
+# A delta is taken instead of a full snapshot while the entries changed since the full
+# snapshot are at most this share of it. Searches read a delta's bits as fast as the
+# full snapshot's, but its cost grows with the changes it holds, and words common only
+# among them have no bits of their own until the next full snapshot.
+DELTA_SHARE = 0.1
 
-        found = _WordsAndPhrases(cursor, _common_words(cursor, min_documents), size, min_documents)
-        try:
-            found.read()
 
-            def searched() -> Iterator[FacetBitmap]:
-                for word, bits in zip(found.words, found.word_bits, strict=True):
+def refresh(min_documents: int | None = None) -> FacetSnapshot | None:
+    """Bring the search data up to date at the least cost: a delta of the last full
+    snapshot (``take_delta``) while the entries changed since it are few enough (see
+    DELTA_SHARE), else a full snapshot (``take_snapshot``). The snapshot or delta taken;
+    None for a log too small for one."""
+    full = FacetSnapshot.objects.filter(base=None).order_by("-pk").first()
+    if full is not None:
+        last = FacetSnapshot.objects.filter(base=full).order_by("-pk").first()
+        covered = len(last.covered) // 8 if last else 0
+        noted = SnapshotChange.objects.values("disclosure_id").distinct().count()
+        if covered + noted <= DELTA_SHARE * full.size:
+            return take_delta()
+    return take_snapshot(min_documents)
+
+
+def _number(cursor, where: str, params: list) -> int:
+    """Number the public entries ``where`` holds in the log's order, in a temporary
+    table ``snapshot_position`` (id, response_date, position); how many."""
+    cursor.execute(
+        f"""
+        CREATE TEMPORARY TABLE snapshot_position AS
+        SELECT id, response_date,
+               (row_number() OVER (ORDER BY response_date, id) - 1)::int AS position
+          FROM disclosures_disclosure
+         WHERE disclosures_is_public(status, published_at) AND {where}
+        """,  # noqa: S608 -- the condition is this module's own
+        params,
+    )
+    size = cursor.rowcount
+    cursor.execute("CREATE INDEX ON snapshot_position (id)")
+    cursor.execute("ANALYZE snapshot_position")
+    return size
+
+
+def _numbering(cursor, size: int, **fields) -> FacetSnapshot:
+    """The snapshot (or delta: ``fields``) of the entries numbered, stored."""
+    cursor.execute(
+        """
+        SELECT coalesce(array_agg(id ORDER BY position), '{}'),
+               coalesce(array_agg(response_date - DATE '1970-01-01' ORDER BY position), '{}')
+          FROM snapshot_position
+        """
+    )
+    ids, days = (np.array(values, dtype="<i8") for values in cursor.fetchone())
+    if "covered" in fields:
+        fields["covered"] = fields["covered"].tobytes()
+    return FacetSnapshot.objects.create(
+        taken_at=timezone.now(), size=size, ids=ids.tobytes(), days=days.tobytes(), **fields
+    )
+
+
+def _keep_bitmaps(cursor, snapshot: FacetSnapshot, found: _WordsAndPhrases) -> None:
+    """Store the bitmaps of the entries numbered: of their facet values, and of the
+    words and phrases ``found`` reads. A delta keeps none that is empty: a term with no
+    bitmap in a delta holds none of its entries."""
+    size, delta = snapshot.size, snapshot.base_id is not None
+
+    def bitmap(kind: str, key: str, positions: np.ndarray | list[int] | None = None):
+        positions = np.asarray([] if positions is None else positions, dtype=np.int64)
+        bits = pack(positions, size)
+        return FacetBitmap(snapshot=snapshot, kind=kind, key=key, bits=bits.tobytes())
+
+    cursor.execute(
+        """
+        SELECT f.facet, f.value, array_agg(p.position)
+          FROM snapshot_position AS p JOIN disclosures_disclosure AS d USING (id)
+         CROSS JOIN LATERAL disclosures_facet_values(
+                d.outcome, d.response_date, d.exemption_ids, d.keyword_ids) AS f
+         GROUP BY 1, 2
+        """
+    )
+    FacetBitmap.objects.bulk_create(
+        (bitmap(kind, key, positions) for kind, key, positions in cursor.fetchall()),
+        batch_size=50,
+    )
+    try:
+        found.read()
+
+        def searched() -> Iterator[FacetBitmap]:
+            for word, bits in zip(found.words, found.word_bits, strict=True):
+                if not delta or bits.any():
                     yield FacetBitmap(
                         snapshot=snapshot, kind=FacetBitmap.Kind.TERM, key=word, bits=bits.tobytes()
                     )
-                for phrase, positions in found.phrase_positions():
-                    yield bitmap(FacetBitmap.Kind.PHRASE, phrase, positions)
+            for phrase, positions in found.phrase_positions():
+                yield bitmap(FacetBitmap.Kind.PHRASE, phrase, positions)
 
-            # Fifty at a time: a million entries' bitmap is 120 kB.
-            made = searched()
-            while written := list(itertools.islice(made, 50)):
-                FacetBitmap.objects.bulk_create(written)
-        finally:
-            found.close()
-        cursor.execute("DROP TABLE snapshot_position")
-    return snapshot
+        # Fifty at a time: a million entries' bitmap is 120 kB.
+        made = searched()
+        while written := list(itertools.islice(made, 50)):
+            FacetBitmap.objects.bulk_create(written)
+    finally:
+        found.close()
+    cursor.execute("DROP TABLE snapshot_position")

@@ -852,9 +852,16 @@ class FacetSnapshot(models.Model):
     # response date as days since 1970-01-01.
     ids = models.BinaryField()
     days = models.BinaryField()
+    # A delta (see ``bitmaps.take_delta``) is taken from a full snapshot: it numbers the
+    # entries changed since that one (their ids ascending, as above), those public.
+    base = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.CASCADE, related_name="deltas"
+    )
+    covered = models.BinaryField(default=b"")
 
     def __str__(self) -> str:
-        return f"{self.size} disclosures at {self.taken_at:%Y-%m-%d %H:%M}"
+        delta = " (delta)" if self.base_id else ""
+        return f"{self.size} disclosures at {self.taken_at:%Y-%m-%d %H:%M}{delta}"
 
 
 class FacetBitmap(models.Model):

@@ -33,9 +33,23 @@ REFRESH_AFTER_CHANGES = counting.MAX_CHANGES // 2
 
 @task()
 def refresh_search_data() -> int | None:
-    """Take a fresh snapshot of the public log for search (``bitmaps.take_snapshot``);
-    the number of entries numbered, or None for a log too small to need one. Queued at
-    the end of every import, and by ``keep_search_data_current``."""
+    """Bring the search data up to date (``bitmaps.refresh``): a delta of the last full
+    snapshot, holding the entries changed since, while they are few, else a full
+    snapshot of the public log. The number of entries numbered, or None for a log too
+    small to need a snapshot. Queued at the end of every import, and by
+    ``keep_search_data_current``."""
+    snapshot = bitmaps.refresh()
+    return snapshot.size if snapshot is not None else None
+
+
+@task()
+def merge_search_data() -> int | None:
+    """Take a full snapshot when the search data is a delta of one (see
+    ``refresh_search_data``): the words and phrases that became common since the full
+    snapshot get bits of their own again. The number of entries numbered, or None when
+    nothing was needed."""
+    if not FacetSnapshot.objects.filter(base__isnull=False).exists():
+        return None
     snapshot = bitmaps.take_snapshot()
     return snapshot.size if snapshot is not None else None
 
@@ -135,6 +149,8 @@ SCHEDULE = (
     # A scheduled entry's words are suggested within a minute of its time.
     Scheduled(count_due_words, datetime.timedelta(minutes=1)),
     Scheduled(fold_public_changes, datetime.timedelta(hours=1)),
+    # A delta's changes merged into a full snapshot, once a day at most.
+    Scheduled(merge_search_data, datetime.timedelta(days=1)),
     Scheduled(forget_old_task_results, datetime.timedelta(days=1)),
 )
 

@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
+from django.db.models import Q
 from django.http import QueryDict
 from django.urls import reverse
 from django.utils import timezone
@@ -241,27 +242,26 @@ def schedule_comes_due() -> None:
     )
 
 
-@pytest.mark.parametrize(
-    "change",
-    [
-        publish_draft,
-        publish_a_draft_this_instant,
-        withdraw,
-        unpublish,
-        change_outcome_and_date,
-        drop_the_word_from_the_title,
-        add_the_word_to_the_title,
-        change_keywords,
-        add_and_remove_exemptions,
-        rename_a_keyword_to_the_word,
-        delete_an_entry,
-        add_an_entry,
-        bulk_change,
-        save_without_change,
-        schedule_comes_due,
-    ],
-    ids=lambda change: change.__name__,
+CHANGES = (
+    publish_draft,
+    publish_a_draft_this_instant,
+    withdraw,
+    unpublish,
+    change_outcome_and_date,
+    drop_the_word_from_the_title,
+    add_the_word_to_the_title,
+    change_keywords,
+    add_and_remove_exemptions,
+    rename_a_keyword_to_the_word,
+    delete_an_entry,
+    add_an_entry,
+    bulk_change,
+    save_without_change,
+    schedule_comes_due,
 )
+
+
+@pytest.mark.parametrize("change", CHANGES, ids=lambda change: change.__name__)
 def test_counts_follow_every_change(log, change):
     change()
     for query in ("q=police", "q=drones", "", *BROAD, *FROM_BITMAPS):
@@ -528,7 +528,8 @@ def test_odd_filters_over_the_bitmaps_get_a_normal_page(client, log, params):
 
 
 def current_snapshot() -> bitmaps.Snapshot:
-    return bitmaps._snapshot(FacetSnapshot.objects.get().pk)
+    """The snapshot searches read: the last taken, full or a delta."""
+    return bitmaps._snapshot(FacetSnapshot.objects.latest("pk").pk)
 
 
 def positions_found(snapshot: bitmaps.Snapshot, query: str) -> np.ndarray:
@@ -784,22 +785,26 @@ def change_the_log() -> None:
     ],
 )
 def test_pages_found_from_bitmaps_hold_the_rows_the_date_index_gives(dated, query):
-    def check_every_page() -> None:
-        results = filterset(query)
-        over = counting.select(results)
-        total = counting.counts(results, over)[0]
-        newest_first = results.current_sort != "oldest"
-        order = ("-response_date", "-id") if newest_first else ("response_date", "id")
-        expected = list(results.filtered_without().order_by(*order).values_list("pk", flat=True))
-        assert len(expected) == total
-        for bottom in range(total):
-            top = min(bottom + 3, total)
-            found = counting.page_ids(results, over, newest_first, bottom, top, total)
-            assert found == expected[bottom:top], (bottom, top)
-
-    check_every_page()
+    assert_every_page_as_the_date_index(query)
     change_the_log()
-    check_every_page()
+    assert_every_page_as_the_date_index(query)
+
+
+def assert_every_page_as_the_date_index(query: str) -> None:
+    """Every page of three of the results, read from the bitmaps, holds the rows the
+    date index gives."""
+    results = filterset(query)
+    over = counting.select(results)
+    assert over is not None
+    total = counting.counts(results, over)[0]
+    newest_first = results.current_sort != "oldest"
+    order = ("-response_date", "-id") if newest_first else ("response_date", "id")
+    expected = list(results.filtered_without().order_by(*order).values_list("pk", flat=True))
+    assert len(expected) == total
+    for bottom in range(total):
+        top = min(bottom + 3, total)
+        found = counting.page_ids(results, over, newest_first, bottom, top, total)
+        assert found == expected[bottom:top], (bottom, top)
 
 
 @pytest.mark.parametrize(
@@ -1007,3 +1012,246 @@ def test_positions_of_ids_whether_ids_run_densely_or_not(spread):
     assert sorted(snapshot.positions_of(asked).tolist()) == sorted(wanted.tolist())
     assert sorted(snapshot.positions_of(list(asked)).tolist()) == sorted(wanted.tolist())
     assert len(snapshot.positions_of([])) == len(snapshot.positions_of(None)) == 0
+
+
+# --- Deltas: a refresh that costs what changed -------------------------------------------
+
+
+def take_delta() -> FacetSnapshot:
+    delta = bitmaps.take_delta()
+    assert delta is not None
+    assert delta.base_id is not None
+    return delta
+
+
+def test_no_delta_without_a_full_snapshot(db):
+    DisclosureFactory(title="Police drones")
+    assert bitmaps.take_delta() is None
+    assert not FacetSnapshot.objects.exists()
+
+
+@pytest.mark.parametrize("change", CHANGES, ids=lambda change: change.__name__)
+def test_a_delta_of_any_change_counts_as_its_matches(log, change):
+    change()
+    take_delta()
+    for query in ("q=police", "q=drones", "", *BROAD, *FROM_BITMAPS):
+        assert from_bitmaps(query) is not None
+        assert from_bitmaps(query) == over_matches(query), query
+
+
+def test_changes_after_a_delta_count_over_their_rows_and_the_next_delta_holds_them_all(log):
+    full = FacetSnapshot.objects.get()
+    for number, change in enumerate(
+        (publish_draft, withdraw, change_outcome_and_date, add_an_entry, change_keywords)
+    ):
+        change()
+        if number % 2:
+            take_delta()
+            # One delta at a time, of the full snapshot, holding every change since it.
+            assert FacetSnapshot.objects.filter(base=full).count() == 1
+            assert FacetSnapshot.objects.count() == 2
+        for query in ("q=police", "", *BROAD, *FROM_BITMAPS):
+            assert from_bitmaps(query) == over_matches(query), (change.__name__, query)
+    delta = take_delta()
+    changed = set(np.frombuffer(delta.covered, dtype="<i8").tolist())
+    references = ["A", "C", "DRAFT", "SOON", "Police drones again"]
+    assert changed == {Disclosure.objects.get(Q(reference=r) | Q(title=r)).pk for r in references}
+    # Public of those: all but the withdrawn and the scheduled entry.
+    assert delta.size == 3
+
+
+def test_a_delta_leaves_what_is_not_due_yet_noted_and_counts_it_when_due(log):
+    soon = Disclosure.objects.get(reference="SOON").pk
+    withdraw()
+    take_delta()
+    assert list(SnapshotChange.objects.values_list("disclosure_id", flat=True)) == [soon]
+    schedule_comes_due()
+    assert from_bitmaps("q=drones") == over_matches("q=drones")
+    delta = take_delta()
+    assert not SnapshotChange.objects.exists()
+    assert soon in current_snapshot().ids[: current_snapshot().size].tolist()
+    assert delta.size == 1  # the scheduled entry, now public; not the withdrawn one
+    assert from_bitmaps("q=drones") == over_matches("q=drones")
+
+
+def test_nothing_unpublished_is_counted_or_shown_through_a_delta(client, log, settings):
+    settings.FOILOG_PAGE_CACHE_SECONDS = 0
+    withdraw()
+    unpublish()
+    take_delta()
+    gone = set(Disclosure.objects.filter(reference__in=["A", "B"]).values_list("pk", flat=True))
+    snapshot = current_snapshot()
+    assert len(snapshot.positions_of(list(gone))) == 0
+    for query in ("", "q=police", "q=drones", "q=police&outcome=refused"):
+        results = Results(QueryDict(query))
+        shown = {row.pk for row in results.page(None).object_list}
+        assert not shown & gone
+        assert results.total == over_matches(query)[0]
+    response = client.get(LIST, {"q": "drones"})
+    assert not response.context["page_obj"].object_list  # A and B were all it found
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "",
+        "q=police",
+        "q=police&sort=oldest",
+        "q=drones+-helicopter&sort=newest",
+        "q=%22police+drones+again%22",  # no bits of its own: found by ids
+        "outcome=granted-in-full&date_to=2024-01-03",
+        "q=police&keyword=drones&sort=oldest",
+    ],
+)
+def test_pages_through_a_delta_hold_the_rows_the_date_index_gives(dated, query):
+    change_the_log()
+    take_delta()
+    assert_every_page_as_the_date_index(query)
+    # And entries changed after the delta, read from their rows, go in among both runs.
+    Disclosure.objects.filter(reference__in=["P13", "P20"]).update(
+        response_date=datetime.date(2024, 1, 2)
+    )
+    Disclosure.objects.get(reference="P10").withdraw("Published in error.")
+    DisclosureFactory(title="Police drones late", response_date=datetime.date(2024, 1, 1))
+    assert_every_page_as_the_date_index(query)
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "q=police&date_to=2024-01-03",
+        "q=drones&outcome=granted-in-full",
+        "q=%22police+drones+again%22&outcome=granted-in-full",  # found by ids
+    ],
+)
+def test_results_ranked_by_id_through_a_delta_are_those_the_search_ranks(dated, query):
+    change_the_log()
+    take_delta()
+    results = filterset(query)
+    ranked = counting.ranked_by_id(results, counting.select(results))
+    assert ranked is not None
+    assert list(ranked.values_list("pk", flat=True)) == list(
+        results.qs.values_list("pk", flat=True)
+    )
+
+
+@pytest.mark.parametrize(
+    "query", ["", "q=police", "outcome=refused", "q=drones&keyword=drones", "exemption=s40-2"]
+)
+def test_statistics_drawn_through_a_delta_are_those_counted_over_the_results(dated, query):
+    change_the_log()
+    take_delta()
+    results = filterset(query)
+    over = counting.select(results)
+    end = datetime.date(2024, 12, 31)
+    drawn = statistics.figures_of(counting.tallies(results, over), end)
+    assert drawn == statistics.figures_of(counting.tallies(results, None), end)
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "'use' <2> 'forc'",
+        "'forc' <-> 'use'",
+        "'use' <3> 'forc' & 'polic'",
+        "!( 'use' <2> 'forc' ) & 'custodi'",
+    ],
+)
+def test_a_delta_reads_the_full_snapshots_words_and_phrases_in_its_entries(phrases, query):
+    DisclosureFactory(title="Use of force by dogs")
+    DisclosureFactory(title="Police use of the force boats")
+    Disclosure.objects.filter(title="Use of force in custody").update(title="Use of tasers")
+    Disclosure.objects.get(title="Force use in police custody").withdraw("Published in error.")
+    take_delta()
+    snapshot = current_snapshot()
+    found = bitmaps.matching(snapshot, query)
+    assert found is not None
+    assert (found == positions_found(snapshot, query)).all()
+
+
+def test_words_common_only_since_the_full_snapshot_are_found_by_ids(log):
+    for n in range(3):
+        DisclosureFactory(title=f"Helicopter hours {n}")
+    take_delta()
+    results = filterset("q=helicopter")
+    over = counting.select(results)
+    assert over.found_by_ids
+    assert counting.counts(results, over) == over_matches("q=helicopter")
+    assert over_matches("q=helicopter")[0] == 4
+
+
+def test_a_full_snapshot_replaces_the_full_snapshot_and_its_delta(log):
+    withdraw()
+    take_delta()
+    assert FacetSnapshot.objects.count() == 2
+    snapshot = bitmaps.take_snapshot(2)
+    assert list(FacetSnapshot.objects.values_list("pk", flat=True)) == [snapshot.pk]
+    assert from_bitmaps("q=police") == over_matches("q=police")
+
+
+def test_refresh_takes_a_delta_while_few_entries_changed_and_a_full_snapshot_after(
+    log, monkeypatch
+):
+    # Four public entries; one changed (besides the scheduled one noted): a delta at a
+    # half of the log, a full snapshot once more have changed.
+    monkeypatch.setattr(bitmaps, "DELTA_SHARE", 0.5)
+    full = FacetSnapshot.objects.get()
+    withdraw()
+    assert bitmaps.refresh(2).base_id == full.pk
+    change_outcome_and_date()
+    add_an_entry()
+    taken = bitmaps.refresh(2)
+    assert taken.base_id is None
+    assert list(FacetSnapshot.objects.values_list("pk", flat=True)) == [taken.pk]
+    for query in ("q=police", "", *FROM_BITMAPS):
+        assert from_bitmaps(query) == over_matches(query), query
+
+
+# As a page read from a full snapshot (above): the delta's joining is once a process.
+@pytest.mark.parametrize(("params", "queries"), [({"q": "police"}, 10), ({}, 6)])
+def test_a_page_read_through_a_delta_makes_as_many_queries(
+    client, django_assert_num_queries, settings, params, queries
+):
+    settings.FOILOG_PAGE_CACHE_SECONDS = 0
+    refreshed_police_drones(30)
+    Disclosure.objects.filter(pk__in=Disclosure.objects.values("pk")[:3]).update(outcome="refused")
+    DisclosureFactory(title="Police drones late", keywords=["Drones"])
+    take_delta()
+    client.get(LIST, params)  # the process joins the delta to the full snapshot
+    with django_assert_num_queries(queries):
+        response = client.get(LIST, params)
+    assert response.context["facets"].total == 31
+    outcomes = {o.value: o.count for o in response.context["facets"].outcome if o.count}
+    assert outcomes == {"granted-in-full": 28, "refused": 3}
+
+
+def test_the_command_takes_a_delta_with_changes_only(log):
+    withdraw()
+    out = io.StringIO()
+    call_command("refresh_search_data", "--changes-only", stdout=out)
+    assert "delta of the 2 entries changed since the last full snapshot, 0 of them public" in (
+        out.getvalue()
+    )
+    assert FacetSnapshot.objects.count() == 2
+
+
+def test_the_command_refuses_a_delta_without_a_full_snapshot(db):
+    with pytest.raises(CommandError, match="no full snapshot"):
+        call_command("refresh_search_data", "--changes-only", stdout=io.StringIO())
+
+
+def test_no_bitmap_of_a_delta_holds_an_entry_changed_since_the_full_snapshot(log):
+    """Counts AND every facet with the search's bits, which never hold a changed entry's
+    old position; the facets' own bits must not either, whatever reads them alone."""
+    withdraw()
+    change_keywords()
+    take_delta()
+    snapshot = current_snapshot()
+    outside = ~snapshot.everything
+    # A, answered first, had the full snapshot's first position: a hole now.
+    assert snapshot.ids[0] == Disclosure.objects.get(reference="A").pk
+    assert not snapshot.everything[0] & 1
+    for _known, stack in snapshot.facets.values():
+        assert not (stack & outside).any()
+    for term in snapshot.terms:
+        assert not (snapshot.bits_of(term) & outside).any()

@@ -134,6 +134,26 @@ def test_the_worker_refreshes_once_enough_entries_changed(small_snapshots, run_w
     assert not SnapshotChange.objects.exists()
 
 
+def test_a_refresh_after_few_changes_is_a_delta_merged_into_a_full_snapshot_daily(
+    small_snapshots, run_worker
+):
+    entries = DisclosureFactory.create_batch(30, title="Police drones")
+    run_worker()
+    full = FacetSnapshot.objects.get()
+    for entry in entries[:2]:
+        entry.withdraw("Published in error.")
+    a_minute_later(run_worker)
+    delta = FacetSnapshot.objects.exclude(pk=full.pk).get()
+    assert delta.base_id == full.pk  # 2 changes of 30 entries: within a tenth
+    assert not SnapshotChange.objects.exists()
+    tasks.merge_search_data.enqueue()
+    run_worker()
+    merged = FacetSnapshot.objects.get()
+    assert merged.base_id is None
+    assert merged.size == 28
+    assert tasks.merge_search_data.call() is None  # nothing to merge
+
+
 def test_an_import_queues_a_refresh_the_worker_runs(small_snapshots, run_worker, tmp_path):
     path = tmp_path / "log.csv"
     path.write_bytes(csv_bytes([log_row(f"FOI-{n}") for n in range(6)]))

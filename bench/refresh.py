@@ -11,10 +11,12 @@ memory of this process and the private memory of its PostgreSQL backend (both gr
 what the refresh holds; the backend's shared buffers are left out, they are the
 server's cache). Every SQL statement is timed, and so are the refresh's steps in Python.
 
-With ``--add N``, N generated disclosures are first added to the log in one transaction,
-as an import adds them (bench/generate.py ``append``), the refresh that follows is
-measured, and they are then deleted again and the log refreshed, so that bench/run.py
-finds the log it generated.
+Without options it measures a full snapshot of the log. With ``--add N``, N generated
+disclosures are first added to the log in one transaction, as an import adds them
+(bench/generate.py ``append``); then it measures the worker's refresh (a delta of the
+last full snapshot while the changes are few, see ``bitmaps.refresh``) and a full
+snapshot of the same log; then the added rows are deleted again and a full snapshot
+taken, so that bench/run.py finds the log it generated.
 """
 
 from __future__ import annotations
@@ -134,8 +136,9 @@ def bitmap_facts() -> dict:
     }
 
 
-def measure_refresh() -> dict:
-    """Run the worker's refresh once, measured."""
+def measure_refresh(full: bool) -> dict:
+    """Run the worker's refresh once (``full``: a full snapshot, whatever changed),
+    measured."""
     from django.db import connection
 
     from disclosures import bitmaps, tasks
@@ -153,20 +156,23 @@ def measure_refresh() -> dict:
     sampler.start()
     began = time.monotonic()
     with connection.execute_wrapper(timings.sql):
-        size = tasks.refresh_search_data.call()
+        taken = bitmaps.take_snapshot() if full else None
+        size = taken.size if full else tasks.refresh_search_data.call()
     seconds = time.monotonic() - began
     memory = sampler.stop()
     # A new snapshot is read by each server process as it is first searched.
     from disclosures.models import FacetSnapshot
 
-    latest = FacetSnapshot.objects.order_by("-pk").values_list("pk", flat=True).first()
+    latest = FacetSnapshot.objects.order_by("-pk").first()
     loaded = None
     if latest is not None:
         bitmaps._snapshot.cache_clear()
         began_loading = time.monotonic()
-        bitmaps._snapshot(latest)
+        bitmaps._snapshot(latest.pk)
         loaded = round(time.monotonic() - began_loading, 2)
     return {
+        "taken": "full snapshot" if latest.base_id is None else "delta",
+        "entries_changed_since_the_full_snapshot": len(latest.covered) // 8,
         "public_entries_numbered": size,
         "seconds": round(seconds, 1),
         "memory": memory,
@@ -189,7 +195,12 @@ def main() -> int:
 
     guard_database()
     setup([])
+    from django.core.management import call_command
+
+    from disclosures import bitmaps
     from disclosures.models import Disclosure
+
+    call_command("migrate", verbosity=0)
 
     report: dict = {"code": code_revision(), "cpus": os.cpu_count()}
     report["log"] = {"disclosures": Disclosure.objects.count()}
@@ -198,14 +209,19 @@ def main() -> int:
         generate.append(args.add, args.add_seed)
         report["added"] = {"rows": args.add, "seconds": round(time.monotonic() - began, 1)}
         print(f"refresh: added {args.add:,} disclosures", flush=True)
-    print("refresh: taking the snapshot", flush=True)
-    report["refresh"] = measure_refresh()
-    if args.add and not args.keep_added:
-        removed = generate.remove_appended()
-        print(f"refresh: removed the {removed:,} added disclosures; refreshing again", flush=True)
-        from disclosures import tasks
-
-        tasks.refresh_search_data.call()
+    if args.add:
+        # What the worker does after the import, then what a full snapshot would cost.
+        print("refresh: refreshing as the worker does", flush=True)
+        report["refresh"] = measure_refresh(full=False)
+        print("refresh: taking a full snapshot", flush=True)
+        report["full snapshot"] = measure_refresh(full=True)
+        if not args.keep_added:
+            removed = generate.remove_appended()
+            print(f"refresh: removed the {removed:,} added disclosures", flush=True)
+            bitmaps.take_snapshot()
+    else:
+        print("refresh: taking a full snapshot", flush=True)
+        report["full snapshot"] = measure_refresh(full=True)
     text = json.dumps(report, indent=2)
     print(text)
     if args.json:

@@ -795,6 +795,7 @@ def main() -> int:
     from bench import generate
 
     seed = args.seed if args.seed is not None else generate.SEED
+    revision = code_revision()  # the code as it was loaded, whatever is edited meanwhile
     began = time.monotonic()
     load_before = os.getloadavg()
     call_command("migrate", verbosity=0)
@@ -818,7 +819,6 @@ def main() -> int:
         "load average at end (1, 5, 15 min)": [round(x, 1) for x in load_after],
     }
 
-    revision = code_revision()
     print(f"\n# foilog search benchmark: {args.size:,} disclosures (code {revision})\n")
     print(text)
     print(

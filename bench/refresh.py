@@ -51,6 +51,8 @@ class Sampler(threading.Thread):
         self.every = every
         self.peak_rss = self.me.memory_info().rss
         self.start_rss = self.peak_rss
+        # Of which the process's own (anonymous) memory, and pages of mapped files.
+        self.peak_own = self.peak_file = 0
         self.peak_backend = self.backend_private()
         self.start_backend = self.peak_backend
         self.running = True
@@ -61,7 +63,10 @@ class Sampler(threading.Thread):
 
     def run(self) -> None:
         while self.running:
-            self.peak_rss = max(self.peak_rss, self.me.memory_info().rss)
+            memory = self.me.memory_info()
+            self.peak_rss = max(self.peak_rss, memory.rss)
+            self.peak_own = max(self.peak_own, memory.rss - memory.shared)
+            self.peak_file = max(self.peak_file, memory.shared)
             self.peak_backend = max(self.peak_backend, self.backend_private())
             time.sleep(self.every)
 
@@ -71,6 +76,8 @@ class Sampler(threading.Thread):
         return {
             "python_rss_start_mb": round(self.start_rss / MB),
             "python_rss_peak_mb": round(self.peak_rss / MB),
+            "python_rss_peak_own_mb": round(self.peak_own / MB),
+            "python_rss_peak_mapped_files_mb": round(self.peak_file / MB),
             "postgres_backend_private_start_mb": round(self.start_backend / MB),
             "postgres_backend_private_peak_mb": round(self.peak_backend / MB),
         }
@@ -149,6 +156,7 @@ def measure_refresh(full: bool) -> dict:
     timings.wrap(bitmaps._WordsAndPhrases, "read", "step: the positions pass (all)")
     timings.wrap(bitmaps._WordsAndPhrases, "_add_words", "  python: words' bits")
     timings.wrap(bitmaps._WordsAndPhrases, "_add_phrases", "  python: phrases' pairs")
+    timings.wrap(bitmaps, "_keep_bitmaps", "step: facets, positions pass and writing (all)")
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_backend_pid()")
         backend = cursor.fetchone()[0]

@@ -203,14 +203,16 @@ def choose_words(seed: int, size: int) -> dict:
         '"mental health"',
         '"cost limit"',
     ]
-    # "body-worn video" is a phrase of four words to PostgreSQL: the hyphenated word is
-    # kept whole and in its two parts ('bodi-worn' <-> 'bodi' <-> 'worn' <-> 'video').
     long_phrases = [
-        '"body-worn video"',
+        '"body worn video"',
         '"physical or mental health"',
         '"automatic number plate recognition"',
         '"detentions under section 136"',
     ]
+    # A phrase of four words to PostgreSQL, the hyphenated word whole then its parts
+    # ('body-worn' <-> 'bodi' <-> 'worn' <-> 'video'), read as the pair 'body-worn' <3>
+    # 'video' where that has bits (see bitmaps._without_compound_parts).
+    hyphenated = ['"body-worn video"']
     known = set(
         SearchWord.objects.filter(word__in=corpus.TEST_MISSPELLINGS).values_list("word", flat=True)
     )
@@ -221,16 +223,22 @@ def choose_words(seed: int, size: int) -> dict:
         "police drones",
         '"physical or mental health"',
     ]
-    for text in common + two_word + long_phrases + several + misspellings:
+    for text in common + two_word + long_phrases + hyphenated + several + misspellings:
         found(text)
     with_bits = [phrase for phrase in two_word if has_bits(phrase)]
+    hyphenated_with_bits = [phrase for phrase in hyphenated if has_bits(phrase)]
     return {
         "public": public,
         "common": common,
         "rare": rare,
         "two-word phrases with bits": with_bits,
         "two-word phrases without bits": [p for p in two_word if p not in with_bits],
-        "long phrases": [p for p in long_phrases if not has_bits(p)],
+        "hyphenated phrases with bits": hyphenated_with_bits,
+        "long phrases": [
+            p
+            for p in long_phrases + hyphenated
+            if p not in hyphenated_with_bits and not has_bits(p)
+        ],
         "several words": several,
         "misspellings": misspellings,
         "counts": counts,
@@ -402,6 +410,12 @@ def build_cases(words: dict, seed: int) -> list[Case]:
             True,
             [list_url(q=phrase) for phrase in words["two-word phrases without bits"]],
             lambda i: naive([unquoted(words["two-word phrases without bits"], i)]),
+        ),
+        Case(
+            "search: hyphenated word + word (read as a pair's bits)",
+            True,
+            [list_url(q=phrase) for phrase in words["hyphenated phrases with bits"]],
+            lambda i: naive([unquoted(words["hyphenated phrases with bits"], i)]),
         ),
         Case(
             "search: phrase of 3+ words (found by ids)",
@@ -803,6 +817,7 @@ def main() -> int:
     words = choose_words(seed, args.size)
     texts = [*words["common"], *words["rare"], *words["two-word phrases with bits"]]
     texts += [*words["two-word phrases without bits"], *words["long phrases"]]
+    texts += words["hyphenated phrases with bits"]
     texts += [text for text in words["several words"] if text not in texts]
     facet_counts = check_counts(
         [{}, *({"q": text} for text in texts), *filter_queries(words), *LIST_FILTERS]
@@ -830,7 +845,8 @@ def main() -> int:
     )
     print("\nquery words (public disclosures found by our search):")
     kinds = ("common", "rare", "two-word phrases with bits", "two-word phrases without bits")
-    for kind in (*kinds, "long phrases", "several words", "misspellings"):
+    kinds += ("hyphenated phrases with bits", "long phrases", "several words", "misspellings")
+    for kind in kinds:
         shown = ", ".join(f"{w} ({words['counts'][w]:,})" for w in words[kind])
         print(f"  {kind}: {shown}")
     print("\nfacet counts:")

@@ -1255,3 +1255,95 @@ def test_no_bitmap_of_a_delta_holds_an_entry_changed_since_the_full_snapshot(log
         assert not (stack & outside).any()
     for term in snapshot.terms:
         assert not (snapshot.bits_of(term) & outside).any()
+
+
+# --- Hyphenated words in phrases -----------------------------------------------------------
+
+
+@pytest.fixture
+def compounds(db):
+    """Entries with hyphenated words, and the same words apart or in another order;
+    counted at two entries."""
+    for title in [
+        "Body-worn video footage",
+        "Body-worn video in custody",
+        "Body-worn cameras and video",  # the word, then "video" later on
+        "Body worn video policy",  # the words without the hyphen
+        "Body worn video review",
+        "Video body-worn trial",
+        "Up-to-date systems list",
+        "Up-to-date systems review",
+        "E-mail address of the force",
+        "E-mail address book",
+    ]:
+        DisclosureFactory(title=title)
+    DisclosureFactory(title="Body-worn video draft", draft=True)
+    refresh()
+
+
+def as_tsquery(text: str) -> str:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT websearch_to_tsquery('foilog', %s)::text", [text])
+        return cursor.fetchone()[0]
+
+
+@pytest.mark.parametrize(
+    ("text", "pair"),
+    [
+        ('"body-worn video"', "'body-worn' <3> 'video'"),
+        ('"e-mail address"', "'e-mail' <3> 'address'"),
+        ('"body-worn video" OR "e-mail address"', "'body-worn' <3> 'video'"),
+    ],
+)
+def test_a_hyphenated_word_and_a_word_after_its_parts_read_as_a_pair(compounds, text, pair):
+    query = as_tsquery(text)
+    words = [word for kind, word in bitmaps._tokens(query) if kind == "word"]
+    assert len(words) >= 4  # the hyphenated word, its parts, the word after
+    snapshot = current_snapshot()
+    found = bitmaps.matching(snapshot, query)
+    assert found is not None
+    assert (found == positions_found(snapshot, query)).all()
+    assert bitmaps.bit_count(found) > 0
+    assert snapshot.bits_of(pair) is not None
+    assert from_bitmaps(f"q={text}") == over_matches(f"q={text}")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        '"body-worn"',  # nothing after the parts: not read as the word alone
+        '"video body-worn"',
+        '"body worn video"',  # three words
+        '"up-to-date systems"',  # 'up-to-d' <4> 'system': too far apart to keep
+    ],
+)
+def test_other_phrases_with_hyphenated_words_are_found_by_ids(compounds, text):
+    snapshot = current_snapshot()
+    assert bitmaps.matching(snapshot, as_tsquery(text)) is None
+    assert from_bitmaps(f"q={text}") == over_matches(f"q={text}")
+
+
+def test_a_hyphenated_word_near_the_last_position_reads_as_postgresql_does(db):
+    """Past position 16383 PostgreSQL keeps no more positions: "body-worn video" two
+    words before it is found; one word before it, its parts and "video" share 16383,
+    and it is not. "video body-worn" at the last position: its parts are not after it,
+    so the phrase is not found, though "video" <-> "body-worn" is."""
+    for fillers in (16378, 16378, 16379, 16379):
+        DisclosureFactory(
+            title="Report", request_text=" ".join(["filler"] * fillers + ["body-worn video"])
+        )
+    for _ in range(2):
+        DisclosureFactory(
+            title="Report", request_text=" ".join(["filler"] * 16380 + ["video body-worn"])
+        )
+    refresh(min_documents=2)
+    snapshot = current_snapshot()
+    query = as_tsquery('"body-worn video"')
+    found = bitmaps.matching(snapshot, query)
+    assert found is not None
+    assert (found == positions_found(snapshot, query)).all()
+    assert bitmaps.bit_count(found) == 2
+    assert snapshot.bits_of("'video' <-> 'body-worn'") is not None
+    query = as_tsquery('"video body-worn"')
+    assert not positions_found(snapshot, query).any()
+    assert bitmaps.matching(snapshot, query) is None  # found by ids

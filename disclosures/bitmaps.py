@@ -681,7 +681,7 @@ def take_snapshot(min_documents: int | None = None) -> FacetSnapshot | None:
             """
             INSERT INTO disclosures_snapshotchange (disclosure_id)
             SELECT id FROM disclosures_disclosure
-             WHERE status = 'published' AND NOT disclosures_is_public(status, published_at)
+             WHERE disclosures_is_scheduled(status, published_at)
             """
         )
         cursor.execute(

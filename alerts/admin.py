@@ -115,9 +115,7 @@ def alert_counts() -> dict[str, int]:
     counts |= Alert.objects.aggregate(
         alerts=Count("pk", filter=Q(confirmed_at__isnull=False)),
         daily=Count("pk", filter=Q(confirmed_at__isnull=False, frequency=Alert.Frequency.DAILY)),
-        weekly=Count(
-            "pk", filter=Q(confirmed_at__isnull=False, frequency=Alert.Frequency.WEEKLY)
-        ),
+        weekly=Count("pk", filter=Q(confirmed_at__isnull=False, frequency=Alert.Frequency.WEEKLY)),
         unconfirmed=Count("pk", filter=Q(confirmed_at__isnull=True)),
         due=Count("pk", filter=Q(confirmed_at__isnull=False, next_digest_at__lte=now)),
     )

@@ -47,7 +47,9 @@ def _message(
         to=[to],
         headers=headers(unsubscribe_url),
     )
-    message.attach_alternative(render_to_string(f"alerts/email/{template}.html", context), "text/html")
+    message.attach_alternative(
+        render_to_string(f"alerts/email/{template}.html", context), "text/html"
+    )
     return message
 
 

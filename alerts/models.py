@@ -177,9 +177,7 @@ class Alert(models.Model):
     frequency = models.CharField(_("frequency"), max_length=8, choices=Frequency.choices)
     created_at = models.DateTimeField(_("asked for"), auto_now_add=True)
     confirmed_at = models.DateTimeField(_("confirmed"), null=True, blank=True)
-    confirmation_sent_at = models.DateTimeField(
-        _("confirmation email sent"), null=True, blank=True
-    )
+    confirmation_sent_at = models.DateTimeField(_("confirmation email sent"), null=True, blank=True)
     covered_until = models.DateTimeField(
         _("covered until"),
         help_text=_(

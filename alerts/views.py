@@ -40,9 +40,13 @@ class PrivatePageMixin:
             try:
                 response = super().dispatch(request, *args, **kwargs)
             except links.LinkExpired:
-                response = render(request, "alerts/link_problem.html", {"expired": True}, status=410)
+                response = render(
+                    request, "alerts/link_problem.html", {"expired": True}, status=410
+                )
             except links.LinkInvalid:
-                response = render(request, "alerts/link_problem.html", {"expired": False}, status=404)
+                response = render(
+                    request, "alerts/link_problem.html", {"expired": False}, status=404
+                )
             if hasattr(response, "render") and not response.is_rendered:
                 response.render()
         add_never_cache_headers(response)
@@ -139,7 +143,8 @@ class ConfirmView(PrivatePageMixin, TemplateView):
             "alert": alert,
             "words": words,
             "manage_path": reverse(
-                "alerts:manage", kwargs={"token": links.token(links.MANAGE, str(alert.subscriber_id))}
+                "alerts:manage",
+                kwargs={"token": links.token(links.MANAGE, str(alert.subscriber_id))},
             ),
         }
         return render(request, "alerts/confirmed.html", context)
@@ -244,9 +249,7 @@ class UnsubscribeView(PrivatePageMixin, TemplateView):
         alert, subscriber, everything = self.target()
         gone = alert is None and subscriber is None
         words = searches.in_words([alert.search])[alert.search] if alert else ""
-        context = self.get_context_data(
-            alert=alert, everything=everything, gone=gone, words=words
-        )
+        context = self.get_context_data(alert=alert, everything=everything, gone=gone, words=words)
         return self.render_to_response(context)
 
     def post(self, request: HttpRequest, token: str) -> HttpResponse:

@@ -11,7 +11,6 @@ from email.message import EmailMessage
 
 from aiosmtpd.controller import Controller
 
-
 # aiosmtpd logs every command it reads at INFO: a failing test's output would be all SMTP.
 logging.getLogger("mail.log").setLevel(logging.WARNING)
 

@@ -153,7 +153,10 @@ def test_every_email_has_text_accessible_html_and_one_click_unsubscribe(smtp_ser
     assert "Police drones &amp; &lt;b&gt;bats&lt;/b&gt;</a>" in html
     assert "style=" not in html and "<script" not in html
     assert "Police drones & <b>bats</b>" in text_of(message)
-    assert re.fullmatch(r"<https://foi\.example\.gov\.uk/alerts/unsubscribe/\S+/>", message["List-Unsubscribe"].strip())
+    assert re.fullmatch(
+        r"<https://foi\.example\.gov\.uk/alerts/unsubscribe/\S+/>",
+        message["List-Unsubscribe"].strip(),
+    )
     assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     assert message["Auto-Submitted"] == "auto-generated"
 
@@ -188,7 +191,9 @@ def test_a_refused_delivery_is_retried_later_and_moves_no_mark(smtp_server):
     ann = alert.subscriber
     assert ann.failed_deliveries == 1 and ann.retry_at > timezone.now()
     assert ann.last_failure == "SMTPDataError 451"
-    assert alert.last_sent_at is None and alert.covered_until < timezone.now() - datetime.timedelta(minutes=59)
+    assert alert.last_sent_at is None and alert.covered_until < timezone.now() - datetime.timedelta(
+        minutes=59
+    )
     del smtp_server.refused["ann@example.org"]
     assert sending.send_alerts().sent == 0  # waits for its retry time
     Subscriber.objects.filter(pk=ann.pk).update(retry_at=timezone.now())
@@ -262,7 +267,9 @@ def test_a_digest_lists_twenty_and_links_to_the_rest(smtp_server):
 
 
 def queries_for_a_run() -> int:
-    Alert.objects.update(next_digest_at=timezone.now(), covered_until=timezone.now() - datetime.timedelta(hours=1))
+    Alert.objects.update(
+        next_digest_at=timezone.now(), covered_until=timezone.now() - datetime.timedelta(hours=1)
+    )
     with CaptureQueriesContext(connection) as queries:
         assert sending.send_alerts().digests == 1
     return len(queries)

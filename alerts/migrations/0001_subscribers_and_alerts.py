@@ -6,52 +6,141 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='Subscriber',
+            name="Subscriber",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('email', models.EmailField(max_length=254, verbose_name='email address')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='signed up')),
-                ('confirmed_at', models.DateTimeField(blank=True, null=True, verbose_name='first confirmed')),
-                ('failed_deliveries', models.PositiveIntegerField(default=0, verbose_name='failed deliveries in a row')),
-                ('retry_at', models.DateTimeField(blank=True, null=True, verbose_name='next try')),
-                ('last_failure', models.CharField(blank=True, max_length=200, verbose_name='last failure')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("email", models.EmailField(max_length=254, verbose_name="email address")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="signed up")),
+                (
+                    "confirmed_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="first confirmed"),
+                ),
+                (
+                    "failed_deliveries",
+                    models.PositiveIntegerField(
+                        default=0, verbose_name="failed deliveries in a row"
+                    ),
+                ),
+                ("retry_at", models.DateTimeField(blank=True, null=True, verbose_name="next try")),
+                (
+                    "last_failure",
+                    models.CharField(blank=True, max_length=200, verbose_name="last failure"),
+                ),
             ],
             options={
-                'verbose_name': 'subscriber',
-                'verbose_name_plural': 'subscribers',
-                'ordering': ['pk'],
-                'permissions': [('see_subscriber_addresses', 'Can see the email addresses of alert subscribers')],
-                'constraints': [models.UniqueConstraint(django.db.models.functions.text.Lower('email'), name='alerts_subscriber_one_per_address')],
+                "verbose_name": "subscriber",
+                "verbose_name_plural": "subscribers",
+                "ordering": ["pk"],
+                "permissions": [
+                    ("see_subscriber_addresses", "Can see the email addresses of alert subscribers")
+                ],
+                "constraints": [
+                    models.UniqueConstraint(
+                        django.db.models.functions.text.Lower("email"),
+                        name="alerts_subscriber_one_per_address",
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Alert',
+            name="Alert",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('search', models.TextField(blank=True, help_text="The list's parameters, as a query string: q=drones&outcome=not-held.", verbose_name='search')),
-                ('frequency', models.CharField(choices=[('daily', 'Daily'), ('weekly', 'Weekly')], max_length=8, verbose_name='frequency')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='asked for')),
-                ('confirmed_at', models.DateTimeField(blank=True, null=True, verbose_name='confirmed')),
-                ('confirmation_sent_at', models.DateTimeField(blank=True, null=True, verbose_name='confirmation email sent')),
-                ('covered_until', models.DateTimeField(help_text='Disclosures published up to this time are not mailed again. Moves only when the mail server has accepted an email listing the newer ones.', verbose_name='covered until')),
-                ('next_digest_at', models.DateTimeField(blank=True, null=True, verbose_name='next digest')),
-                ('last_sent_at', models.DateTimeField(blank=True, null=True, verbose_name='last emailed')),
-                ('subscriber', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='alerts', to='alerts.subscriber')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "search",
+                    models.TextField(
+                        blank=True,
+                        help_text="The list's parameters, as a query string: q=drones&outcome=not-held.",
+                        verbose_name="search",
+                    ),
+                ),
+                (
+                    "frequency",
+                    models.CharField(
+                        choices=[("daily", "Daily"), ("weekly", "Weekly")],
+                        max_length=8,
+                        verbose_name="frequency",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="asked for")),
+                (
+                    "confirmed_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="confirmed"),
+                ),
+                (
+                    "confirmation_sent_at",
+                    models.DateTimeField(
+                        blank=True, null=True, verbose_name="confirmation email sent"
+                    ),
+                ),
+                (
+                    "covered_until",
+                    models.DateTimeField(
+                        help_text="Disclosures published up to this time are not mailed again. Moves only when the mail server has accepted an email listing the newer ones.",
+                        verbose_name="covered until",
+                    ),
+                ),
+                (
+                    "next_digest_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="next digest"),
+                ),
+                (
+                    "last_sent_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="last emailed"),
+                ),
+                (
+                    "subscriber",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="alerts",
+                        to="alerts.subscriber",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'alert',
-                'verbose_name_plural': 'alerts',
-                'ordering': ['created_at', 'pk'],
-                'indexes': [models.Index(condition=models.Q(('confirmed_at__isnull', False)), fields=['next_digest_at'], name='alerts_alert_due'), models.Index(condition=models.Q(('confirmed_at__isnull', True)), fields=['created_at'], name='alerts_alert_unconfirmed')],
-                'constraints': [models.UniqueConstraint(condition=models.Q(('confirmed_at__isnull', False)), fields=('subscriber', 'search'), name='alerts_alert_one_confirmed_per_search'), models.UniqueConstraint(condition=models.Q(('confirmed_at__isnull', True)), fields=('subscriber', 'search'), name='alerts_alert_one_pending_per_search')],
+                "verbose_name": "alert",
+                "verbose_name_plural": "alerts",
+                "ordering": ["created_at", "pk"],
+                "indexes": [
+                    models.Index(
+                        condition=models.Q(("confirmed_at__isnull", False)),
+                        fields=["next_digest_at"],
+                        name="alerts_alert_due",
+                    ),
+                    models.Index(
+                        condition=models.Q(("confirmed_at__isnull", True)),
+                        fields=["created_at"],
+                        name="alerts_alert_unconfirmed",
+                    ),
+                ],
+                "constraints": [
+                    models.UniqueConstraint(
+                        condition=models.Q(("confirmed_at__isnull", False)),
+                        fields=("subscriber", "search"),
+                        name="alerts_alert_one_confirmed_per_search",
+                    ),
+                    models.UniqueConstraint(
+                        condition=models.Q(("confirmed_at__isnull", True)),
+                        fields=("subscriber", "search"),
+                        name="alerts_alert_one_pending_per_search",
+                    ),
+                ],
             },
         ),
     ]

@@ -2,7 +2,8 @@
 
 Thin: the rules are on the models (``alerts/models.py``), the links in
 ``alerts/links.py``. No page here is kept by a cache or indexed, and none passes its
-address on as a Referer: the signed links in it are as good as a password.
+address on to another site as a Referer: the signed links in it are as good as a
+password.
 
 Only the forms to ask for and to manage alerts set the CSRF cookie. The unsubscribe
 address answers a bare POST too, as mail clients send it (RFC 8058), so it alone is
@@ -33,7 +34,7 @@ from foilog.routers import reads_from_primary
 class PrivatePageMixin:
     """A page about one person's alerts: read from the primary database (so a change
     shows at once), never cached, never indexed, its address never sent on as a
-    Referer; a link that does not work answers a page saying why."""
+    Referer to another site; a link that does not work answers a page saying why."""
 
     def dispatch(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
         with reads_from_primary():
@@ -50,7 +51,10 @@ class PrivatePageMixin:
             if hasattr(response, "render") and not response.is_rendered:
                 response.render()
         add_never_cache_headers(response)
-        response["Referrer-Policy"] = "no-referrer"
+        # Not "no-referrer": browsers then send "Origin: null" with the form, which
+        # Django's CSRF check rightly refuses. Same-origin: the signed link in the
+        # address reaches only this site.
+        response["Referrer-Policy"] = "same-origin"
         response["X-Robots-Tag"] = "noindex"
         return response
 

@@ -64,7 +64,7 @@ def test_subscribe_page_says_the_search_in_words_and_how_the_address_is_kept(cli
     assert '<label class="label" for="id_email">Your email address</label>' in html
     assert list(response.cookies) == ["csrftoken"]
     assert response["Cache-Control"].startswith("max-age=0")
-    assert response["Referrer-Policy"] == "no-referrer"
+    assert response["Referrer-Policy"] == "same-origin"
 
 
 def test_subscribe_page_queries_stay_few_whatever_the_filters(

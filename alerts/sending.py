@@ -65,6 +65,9 @@ def published_cutoff() -> datetime.datetime:
     """The latest publication time a run may mail: SETTLE before now, or before the
     start of the oldest other transaction that is writing (which may be publishing)."""
     with connection.cursor() as cursor:
+        # PostgreSQL keeps what pg_stat_activity said for the rest of a transaction:
+        # read it afresh, even when a run is inside one.
+        cursor.execute("SELECT pg_stat_clear_snapshot()")
         cursor.execute(_CUTOFF_SQL, [SETTLE])
         return cursor.fetchone()[0]
 

@@ -304,3 +304,18 @@ def test_the_worker_sends_confirmations_on_its_schedule(smtp_server, run_worker)
     alert_for(search="q=drones", confirmed=False)
     run_worker()
     assert len(smtp_server.messages) == 1
+
+
+def test_a_run_mails_nothing_published_after_a_transaction_still_writing_began():
+    import psycopg
+
+    # Another connection, in a transaction that has written (as a publisher's save).
+    with psycopg.connect(**connection.get_connection_params()) as other:
+        other.execute("CREATE TEMP TABLE publishing (id int)")
+        [started] = other.execute(
+            "SELECT xact_start FROM pg_stat_activity WHERE pid = pg_backend_pid()"
+        ).fetchone()
+        cutoff = sending.published_cutoff()
+        other.rollback()
+    assert cutoff == started - sending.SETTLE
+    assert sending.published_cutoff() > cutoff

@@ -186,6 +186,16 @@ def send_alerts(*, everything_now: bool = False, limit: int = MAX_EMAILS_PER_RUN
     return report
 
 
+def _log_failure(failure: str, subscriber: Subscriber) -> None:
+    # The subscriber's number, never its address.
+    logger.warning(
+        "The mail server did not take an email for subscriber %s (%s); next try at %s",
+        subscriber.pk,
+        failure,
+        subscriber.retry_at,
+    )
+
+
 def _count(report: Report, sent_as: str, result: Result) -> None:
     if result is Result.SENT:
         setattr(report, sent_as, getattr(report, sent_as) + 1)
@@ -210,6 +220,7 @@ def _send_confirmation(alert_id: int, now: datetime.datetime, mailer: Mailer) ->
         failure = mailer.send(emails.confirmation(alert, words))
         if failure is not None:
             alert.subscriber.note_failed_delivery(failure, now)
+            _log_failure(failure, alert.subscriber)
             return Result.FAILED
         alert.confirmation_sent_at = now
         alert.save(update_fields=["confirmation_sent_at"])
@@ -257,6 +268,7 @@ def _send_digest(
         failure = mailer.send(emails.digest(subscriber, with_news))
         if failure is not None:
             subscriber.note_failed_delivery(failure, now)
+            _log_failure(failure, subscriber)
             return Result.FAILED
         sent = [section.alert for section in with_news]
         for alert in sent:

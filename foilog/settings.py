@@ -352,6 +352,8 @@ FOILOG_MAX_DOCUMENT_SIZE = int(os.environ.get("FOILOG_MAX_DOCUMENT_SIZE", str(25
 # The log's own address, for the links in emails, which are written away from any request
 # (by the background worker). Defaults to the first of ALLOWED_HOSTS over HTTPS.
 FOILOG_SITE_URL = os.environ.get("FOILOG_SITE_URL", "").rstrip("/")
+if not FOILOG_SITE_URL and USING_EMBEDDED_DATABASE:  # a checkout: the demo's address
+    FOILOG_SITE_URL = "http://127.0.0.1:8000"
 if not FOILOG_SITE_URL:
     _host = ALLOWED_HOSTS[0].lstrip(".") if ALLOWED_HOSTS else ""
     if not _host or "*" in _host:
@@ -361,10 +363,12 @@ if not FOILOG_SITE_URL:
         )
     FOILOG_SITE_URL = ("http://" if DEBUG or PLAIN_HTTP else "https://") + _host
 
-# Email (alerts). EMAIL_URL says how mail leaves (foilog/email.py); without it, through a
-# mail server on this machine, as Django does.
+# Email (alerts). EMAIL_URL says how mail leaves (foilog/email.py); without it, printed
+# in a checkout on its embedded database (the demo, and manage.py beside it), and through
+# a mail server on this machine in a deployment, as Django does.
+_DEFAULT_EMAIL_URL = "console://" if USING_EMBEDDED_DATABASE else "smtp://localhost:25"
 try:
-    _EMAIL = parse_email_url(os.environ.get("EMAIL_URL", "smtp://localhost:25"))
+    _EMAIL = parse_email_url(os.environ.get("EMAIL_URL", _DEFAULT_EMAIL_URL))
 except ValueError as error:
     raise ImproperlyConfigured(str(error)) from None
 EMAIL_BACKEND = _EMAIL["EMAIL_BACKEND"]

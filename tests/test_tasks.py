@@ -155,3 +155,12 @@ def test_the_admin_import_queues_a_refresh_and_does_not_wait(admin_client, small
     assert Disclosure.objects.public().count() == 6
     queued = DBTaskResult.objects.filter(task_path=tasks.refresh_search_data.module_path)
     assert queued.get().status == "READY"
+
+
+def test_the_worker_forgets_alerts_never_confirmed_after_seven_days(run_worker):
+    from alerts.models import Alert, Subscriber
+
+    Subscriber.objects.sign_up("stale@example.org", "q=drones", "daily")
+    Alert.objects.update(created_at=timezone.now() - datetime.timedelta(days=8))
+    run_worker()
+    assert not Subscriber.objects.exists()

@@ -22,13 +22,20 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.generic import TemplateView
 
-from alerts import limits, links, searches
+from alerts import links, searches
 from alerts.forms import FrequencyForm, SubscribeForm
 from alerts.models import Alert, Subscriber
 from disclosures.filters import DisclosureFilter
 from disclosures.models import Disclosure
+from foilog.limits import Limit
 from foilog.proxy import client_ip
 from foilog.routers import reads_from_primary
+
+# Sign-ups from one client address (a person, or an office behind one address).
+SIGN_UPS_PER_CLIENT = Limit("alerts-client", requests=20, seconds=60 * 60)
+# Confirmation emails to one address: enough for someone following several searches,
+# too few to fill a stranger's inbox by signing them up.
+CONFIRMATIONS_PER_EMAIL = Limit("alerts-email", requests=5, seconds=24 * 60 * 60)
 
 
 class PrivatePageMixin:
@@ -82,16 +89,16 @@ class SubscribeView(PrivatePageMixin, TemplateView):
         return self.page(SubscribeForm(initial={"frequency": Alert.Frequency.DAILY}))
 
     def post(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        if not limits.PER_CLIENT.allows(client_ip(request)):
+        if not SIGN_UPS_PER_CLIENT.allows(client_ip(request)):
             response = render(request, "alerts/too_many.html", status=429)
-            response["Retry-After"] = str(limits.PER_CLIENT.seconds)
+            response["Retry-After"] = str(SIGN_UPS_PER_CLIENT.seconds)
             return response
         form = SubscribeForm(request.POST)
         if self.search_errors() or not form.is_valid():
             return self.page(form)
         email = form.cleaned_data["email"]
         # Over the limit for this address: the same answer, and nothing stored or sent.
-        if limits.PER_EMAIL.allows(email):
+        if CONFIRMATIONS_PER_EMAIL.allows(email):
             Subscriber.objects.sign_up(
                 email, searches.canonical(self.filter), form.cleaned_data["frequency"]
             )

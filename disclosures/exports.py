@@ -13,10 +13,10 @@ change (``WholeLogFile``) and the server sends as a file: compressed, with an ET
 query beyond the validators'. Until a change is built, it is made afresh like any other.
 
 A download made afresh holds a thread and a database connection while it streams, so
-one client address may have only ``MAX_DOWNLOADS_PER_CLIENT`` running at once (another
-answers 429 until one finishes), and one server process only
-``MAX_DOWNLOADS_PER_PROCESS`` (another answers 503): the other threads always serve
-pages (docs/deploy.md runs gunicorn with threads for this).
+one client address may have only three running at once (``DOWNLOADS_PER_CLIENT``;
+another answers 429 until one finishes), and one server process only two
+(``DOWNLOADS_PER_PROCESS``; another answers 503): the other threads always serve pages
+(docs/deploy.md runs gunicorn with threads for this).
 
 Columns, in this order; new ones are only ever added at the end:
 
@@ -34,7 +34,6 @@ Columns, in this order; new ones are only ever added at the end:
 
 from __future__ import annotations
 
-import contextlib
 import csv
 import gzip
 import hashlib
@@ -45,7 +44,6 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from django.conf import settings
-from django.core.cache import cache
 from django.core.files import File
 from django.db import connection, transaction
 from django.db.models import QuerySet
@@ -66,6 +64,7 @@ from disclosures import freshness
 from disclosures.filters import DisclosureFilter
 from disclosures.models import Disclosure, Exemption, Keyword, Outcome, WholeLogFile
 from disclosures.results import Results
+from foilog.limits import Limit
 from foilog.proxy import client_ip
 
 COLUMNS = (
@@ -200,48 +199,25 @@ def in_blocks(pieces: Iterable[str], size: int = BLOCK_SIZE) -> Iterator[str]:
 
 # Downloads made afresh that one client address may have running at once (counted across
 # every server with REDIS_URL, per server process without it), and that one server
-# process streams at once: the rest of its threads serve pages.
-MAX_DOWNLOADS_PER_CLIENT = 3
-MAX_DOWNLOADS_PER_PROCESS = 2
-# A count a worker never gave back (killed mid-download) lapses after this long.
-DOWNLOAD_SLOT_SECONDS = 15 * 60
-
-
-def claim_download_slot(holder: str, limit: int) -> str | None:
-    """Count one more download running for ``holder`` (a client address, or a process);
-    the key to give it back with ``release_download_slot``, or None when the holder
-    already has ``limit`` running."""
-    key = "foilog:downloads:" + hashlib.sha256(holder.encode()).hexdigest()[:32]
-    cache.add(key, 0, DOWNLOAD_SLOT_SECONDS)
-    try:
-        running = cache.incr(key)
-    except ValueError:  # evicted in between
-        cache.set(key, 1, DOWNLOAD_SLOT_SECONDS)
-        running = 1
-    if running > limit:
-        release_download_slot(key)
-        return None
-    cache.touch(key, DOWNLOAD_SLOT_SECONDS)
-    return key
-
-
-def release_download_slot(key: str) -> None:
-    with contextlib.suppress(ValueError):  # lapsed or evicted: nothing to give back
-        cache.decr(key)
+# process streams at once: the rest of its threads serve pages. A slot a killed process
+# never gave back lapses after 15 minutes.
+DOWNLOADS_PER_CLIENT = Limit("downloads-client", requests=3, seconds=15 * 60)
+DOWNLOADS_PER_PROCESS = Limit("downloads-process", requests=2, seconds=15 * 60)
 
 
 class StreamedDownload(StreamingHttpResponse):
     """A streamed download that gives its slots back (the client's, the process's)
     when it is closed: when the last block is sent, or the client goes away."""
 
-    def __init__(self, *args, slots: list[str], **kwargs) -> None:
+    def __init__(self, *args, slots: list[tuple[Limit, str]], **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.slots = slots
 
     def close(self) -> None:
         # Before the rest of closing, which hands the database connection back.
         while self.slots:
-            release_download_slot(self.slots.pop())
+            limit, holder = self.slots.pop()
+            limit.release(holder)
         super().close()
 
 
@@ -261,18 +237,17 @@ def _download(request: HttpRequest, kind: str) -> HttpResponse:
         built = whole_log_file(request, kind, site)
         if built is not None:
             return built
-    client = claim_download_slot(client_ip(request), MAX_DOWNLOADS_PER_CLIENT)
-    if client is None:
+    client, process = client_ip(request), f"process {os.getpid()}"
+    if not DOWNLOADS_PER_CLIENT.allows(client):
         return HttpResponse(
-            f"You have {MAX_DOWNLOADS_PER_CLIENT} downloads of the log running already. "
-            "Try again when one has finished.\n",
+            f"You have {DOWNLOADS_PER_CLIENT.requests} downloads of the log running "
+            "already. Try again when one has finished.\n",
             status=429,
             content_type="text/plain; charset=utf-8",
             headers={"Retry-After": "30"},
         )
-    process = claim_download_slot(f"process {os.getpid()}", MAX_DOWNLOADS_PER_PROCESS)
-    if process is None:
-        release_download_slot(client)
+    if not DOWNLOADS_PER_PROCESS.allows(process):
+        DOWNLOADS_PER_CLIENT.release(client)
         return HttpResponse(
             "The server is busy with other downloads. Try again in a minute.\n",
             status=503,
@@ -287,7 +262,7 @@ def _download(request: HttpRequest, kind: str) -> HttpResponse:
     content_type, write = KINDS[kind]
     return StreamedDownload(
         in_blocks(write(records(rows, site))),
-        slots=[client, process],
+        slots=[(DOWNLOADS_PER_CLIENT, client), (DOWNLOADS_PER_PROCESS, process)],
         content_type=content_type,
         headers={"Content-Disposition": _attachment(kind)},
     )

@@ -269,8 +269,10 @@ def test_an_export_never_ranks_by_relevance(client):
 
 def test_a_client_may_run_only_a_few_downloads_at_once(client, log, monkeypatch):
     # Its downloads spread over several server processes: this one's own limit aside.
-    monkeypatch.setattr(exports, "MAX_DOWNLOADS_PER_PROCESS", 100)
-    running = [client.get(CSV) for _ in range(exports.MAX_DOWNLOADS_PER_CLIENT)]
+    monkeypatch.setattr(
+        exports, "DOWNLOADS_PER_PROCESS", exports.Limit("downloads-process", 100, 60)
+    )
+    running = [client.get(CSV) for _ in range(exports.DOWNLOADS_PER_CLIENT.requests)]
     refused = client.get(JSON)
     assert refused.status_code == 429
     assert refused["Retry-After"] == "30"
@@ -283,7 +285,7 @@ def test_a_client_may_run_only_a_few_downloads_at_once(client, log, monkeypatch)
 
 
 def test_a_download_closed_early_gives_its_slot_back(client, log):
-    for _ in range(exports.MAX_DOWNLOADS_PER_CLIENT * 3):
+    for _ in range(exports.DOWNLOADS_PER_CLIENT.requests * 3):
         response = client.get(CSV)
         assert response.status_code == 200
         # The first block is sent, then the client goes away and the server closes the
@@ -367,7 +369,7 @@ def test_a_process_streams_only_a_few_downloads_at_once(client, log, monkeypatch
     addresses = iter(f"192.0.2.{n}" for n in range(1, 50))
     running = [
         client.get(CSV, {"q": "drones"}, REMOTE_ADDR=next(addresses))
-        for _ in range(exports.MAX_DOWNLOADS_PER_PROCESS)
+        for _ in range(exports.DOWNLOADS_PER_PROCESS.requests)
     ]
     busy = client.get(CSV, {"q": "drones"}, REMOTE_ADDR=next(addresses))
     assert busy.status_code == 503

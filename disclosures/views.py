@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 from collections.abc import Callable
 from contextlib import AbstractContextManager, nullcontext
 
@@ -9,14 +10,14 @@ from django.conf import settings
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template import loader
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.cache import patch_cache_control
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.generic import DetailView, ListView, TemplateView, View
 from django_filters.views import FilterView
 
-from disclosures import freshness, search, statistics, theme
+from disclosures import freshness, search, statistics, theme, time_limits, timeliness
 from disclosures.filters import DisclosureFilter
 from disclosures.models import Disclosure, Document, Exemption, Keyword
 from disclosures.pagination import SafePaginator
@@ -198,13 +199,18 @@ class DisclosureDetailView(DetailView):
         disclosure = (
             Disclosure.objects.public()
             .with_related()
-            .prefetch_related("documents")
+            .prefetch_related("documents", "clarifications")
             .filter(reference=reference)
             .first()
         )
         if disclosure is None:
             raise Http404(_("No published disclosure has the reference %s.") % reference[:100])
         return disclosure
+
+    def get_context_data(self, **kwargs) -> dict:
+        return super().get_context_data(
+            commissioner=time_limits.authority_law().commissioner, **kwargs
+        )
 
 
 class DocumentDownloadView(View):
@@ -277,12 +283,10 @@ class ExemptionView(FilteredLogMixin, ListView):
         return super().get_context_data(exemption=self.exemption, **kwargs)
 
 
-class StatisticsView(TemplateView):
-    """Figures about the published log. They follow the list's filters (the same
-    FilterSet over the public disclosures); invalid filters answer 400, with the figures
-    for the valid ones and each error explained, as on the list."""
-
-    template_name = "disclosures/statistics.html"
+class FilteredFiguresMixin:
+    """Figures about the published log that follow the list's filters (the same FilterSet
+    over the public disclosures); invalid filters answer 400, with the figures for the
+    valid ones and each error explained, as on the list."""
 
     def get(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
         self.filterset = DisclosureFilter(request.GET or None, queryset=Disclosure.objects.public())
@@ -292,20 +296,73 @@ class StatisticsView(TemplateView):
         return response
 
     def get_context_data(self, **kwargs) -> dict:
-        today = timezone.localdate()
-        # The months shown end with the filter's last date, so a past period is charted.
-        end = min(today, self.filterset.cleaned("date_to", today))
-        figures = statistics.figures_for(self.filterset, end=end)
         return super().get_context_data(
             filter=self.filterset,
-            figures=figures,
-            charts=statistics.charts(figures),
             facets=search.facet_counts(self.filterset),
             has_filters=any(
                 self.request.GET.get(name) for name in self.filterset.filters if name != "sort"
             ),
             **kwargs,
         )
+
+
+class StatisticsView(FilteredFiguresMixin, TemplateView):
+    """Figures about the published log, with the list's filters."""
+
+    template_name = "disclosures/statistics.html"
+
+    def get_context_data(self, **kwargs) -> dict:
+        today = timezone.localdate()
+        # The months shown end with the filter's last date, so a past period is charted.
+        end = min(today, self.filterset.cleaned("date_to", today))
+        figures = statistics.figures_for(self.filterset, end=end)
+        return super().get_context_data(
+            figures=figures,
+            charts=statistics.charts(figures),
+            **kwargs,
+        )
+
+
+class TimelinessView(FilteredFiguresMixin, TemplateView):
+    """How quickly requests were answered, per quarter and per year (the section 45 code
+    of practice's request-handling statistics), with the list's filters."""
+
+    template_name = "disclosures/timeliness.html"
+
+    def get_context_data(self, **kwargs) -> dict:
+        figures = timeliness.figures(self.filterset.qs)
+        law = time_limits.authority_law()
+        return super().get_context_data(
+            figures=figures,
+            charts=timeliness.charts(figures, law.commissioner),
+            law=law,
+            **kwargs,
+        )
+
+
+class TimelinessCSVView(View):
+    """The quarterly timeliness figures as CSV, with the list's filters; 400 with the
+    reasons, in plain text, when a parameter is invalid, as the downloads answer."""
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        filterset = DisclosureFilter(request.GET or None, queryset=Disclosure.objects.public())
+        if filterset.is_bound and not filterset.is_valid():
+            return HttpResponse(
+                filterset.error_text(), status=400, content_type="text/plain; charset=utf-8"
+            )
+        figures = timeliness.figures(filterset.qs)
+        # Headings in English whatever the page's language, as the government's tables.
+        with translation.override("en-gb"):
+            table = timeliness.csv_table(figures.quarters)
+        filename = f"timeliness-{timezone.localdate():%Y-%m-%d}.csv"
+        response = HttpResponse(
+            content_type="text/csv; charset=utf-8",
+            headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+        )
+        # A byte-order mark, so that Excel reads the file as UTF-8 (see exports.csv_lines).
+        response.write("\ufeff")
+        csv.writer(response).writerows(table)
+        return response
 
 
 class ThemeStylesheetView(View):

@@ -132,15 +132,18 @@ class WorkingCalendar:
         """The working days after ``start`` up to and including ``end`` (0 if none)."""
         if end <= start:
             return 0
-        one = datetime.timedelta(days=1)
-        return int(np.busday_count(start + one, end + one, busdaycal=self._calendar))
+        # In numpy's days, which go on past 31 December 9999 where Python's stop.
+        after_start, after_end = np.datetime64(start, "D") + 1, np.datetime64(end, "D") + 1
+        return int(np.busday_count(after_start, after_end, busdaycal=self._calendar))
 
-    def nth_working_day_after(self, start: datetime.date, n: int) -> datetime.date:
-        """The ``n``th working day after ``start``; ``start`` itself is never day one."""
+    def nth_working_day_after(self, start: datetime.date, n: int) -> datetime.date | None:
+        """The ``n``th working day after ``start``; ``start`` itself is never day one.
+        None past the last date the log can hold."""
         # Rolled back to the last working day on or before ``start`` (itself, if it is
         # one): counting on from there counts the working days after ``start``.
         day = np.busday_offset(start, n, roll="backward", busdaycal=self._calendar)
-        return day.astype(datetime.date)
+        day = day.astype(object)
+        return day if isinstance(day, datetime.date) else None
 
 
 class Timeliness(models.TextChoices):
@@ -191,7 +194,8 @@ def answer_time(
 
     None when the time cannot be told, and it is never assumed to be in time: the received
     date is unknown, a clarification's answer is unknown, or the dates contradict each
-    other (answered before received or before the clarification).
+    other (answered before received or before the clarification), or it would be due
+    after 31 December 9999.
     """
     if received is None or awaiting_clarification:
         return None
@@ -201,6 +205,8 @@ def answer_time(
     if calendar is None or not calendar.covers(counted_from, answered, extended_to or answered):
         calendar = WorkingCalendar.covering([counted_from, answered, extended_to])
     due = calendar.nth_working_day_after(counted_from, WORKING_DAYS_ALLOWED)
+    if due is None:  # received in the last days of year 9999: not a real date
+        return None
     taken = calendar.working_days_after(counted_from, answered)
     allowed = WORKING_DAYS_ALLOWED
     extended = extended_to if extended_to and extended_to > due else None

@@ -162,3 +162,9 @@ def test_an_unknown_nation_is_refused_at_start():
     assert "AUTHORITY_NATION must be one of england-and-wales, scotland, northern-ireland" in (
         result.stderr
     )
+
+
+def test_the_last_days_the_log_can_hold_give_no_error():
+    assert answer_time(day("9999-12-30"), day("9999-12-31")) is None
+    time = answer_time(day("9999-11-01"), day("9999-12-31"))
+    assert time.timeliness == Timeliness.DEADLINE_EXCEEDED

@@ -27,18 +27,7 @@ from disclosures.models import Change, Clarification, Disclosure, Document, Exem
 PUBLISHING_FIELDS = ("status", "published_at", "withdrawn_reason")
 # How the request was handled: the time limits, the internal review and the complaint to
 # the Commissioner (the timeliness statistics are made of them).
-HANDLING_FIELDS = (
-    "received_date",
-    "extension_due_date",
-    "extension_reason",
-    "review_requested",
-    "review_completed",
-    "review_outcome",
-    "commissioner_reference",
-    "decision_notice_reference",
-    "decision_notice_url",
-    "commissioner_outcome",
-)
+HANDLING_FIELDS = Disclosure.HANDLING_FIELDS
 
 
 class PublicationStateFilter(admin.SimpleListFilter):

@@ -125,19 +125,10 @@ _FIELDS = (
     "exemption_ids",
     "keyword_ids",
     # How the request was handled (see ``handling_columns``).
-    "received_date",
+    *Disclosure.HANDLING_FIELDS,
     "clarification_dates",
     "clarified",
     "awaiting_clarification",
-    "extension_due_date",
-    "extension_reason",
-    "review_requested",
-    "review_completed",
-    "review_outcome",
-    "commissioner_reference",
-    "decision_notice_reference",
-    "decision_notice_url",
-    "commissioner_outcome",
 )
 
 

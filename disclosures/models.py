@@ -652,6 +652,21 @@ class Disclosure(models.Model):
         self.save()
         self.record_change(before, by)
 
+    # How the request was handled, where known: edited together in the admin, exported
+    # together, and what the timeliness figures are made of (with the clarifications).
+    HANDLING_FIELDS = (
+        "received_date",
+        "extension_due_date",
+        "extension_reason",
+        "review_requested",
+        "review_completed",
+        "review_outcome",
+        "commissioner_reference",
+        "decision_notice_reference",
+        "decision_notice_url",
+        "commissioner_outcome",
+    )
+
     # Fields whose changes the history records, in the order shown.
     TRACKED_FIELDS = (
         "reference",
@@ -664,15 +679,7 @@ class Disclosure(models.Model):
         "status",
         "published_at",
         "withdrawn_reason",
-        "extension_due_date",
-        "extension_reason",
-        "review_requested",
-        "review_completed",
-        "review_outcome",
-        "commissioner_reference",
-        "decision_notice_reference",
-        "decision_notice_url",
-        "commissioner_outcome",
+        *(name for name in HANDLING_FIELDS if name != "received_date"),
     )
 
     def snapshot(self) -> dict[str, str]:

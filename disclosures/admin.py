@@ -10,7 +10,7 @@ from __future__ import annotations
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import router, transaction
+from django.db import models, router, transaction
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
@@ -22,9 +22,12 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from disclosures import imports, search, tasks
-from disclosures.models import Change, Disclosure, Document, Exemption, Keyword
+from disclosures.models import Change, Clarification, Disclosure, Document, Exemption, Keyword
 
 PUBLISHING_FIELDS = ("status", "published_at", "withdrawn_reason")
+# How the request was handled: the time limits, the internal review and the complaint to
+# the Commissioner (the timeliness statistics are made of them).
+HANDLING_FIELDS = Disclosure.HANDLING_FIELDS
 
 
 class PublicationStateFilter(admin.SimpleListFilter):
@@ -136,6 +139,15 @@ class DocumentInline(admin.TabularInline):
         return len(document.findings) if document.pk else "–"
 
 
+class ClarificationInline(admin.TabularInline):
+    """Each time the requester was asked to clarify the request: the time limit runs again
+    from the day the answer arrived."""
+
+    model = Clarification
+    extra = 0
+    fields = ("asked", "answered")
+
+
 class ChangeInline(admin.TabularInline):
     """The disclosure's history, read only: who changed what, and when."""
 
@@ -170,6 +182,14 @@ def _short(value: str, limit: int = 120) -> str:
     return value if len(value) <= limit else value[: limit - 1] + "…"
 
 
+def _form_field(db_field, **kwargs):
+    # A decision notice's address typed without a scheme is an https one (and Django 6
+    # assumes so too).
+    if isinstance(db_field, models.URLField):
+        kwargs.setdefault("assume_scheme", "https")
+    return db_field.formfield(**kwargs)
+
+
 class DisclosureForm(forms.ModelForm):
     # Shown to publishers when there are safety findings. The fingerprint of the findings
     # on screen travels with the form, so ticking the box approves exactly what was seen,
@@ -181,16 +201,17 @@ class DisclosureForm(forms.ModelForm):
 
     class Meta:
         model = Disclosure
+        formfield_callback = _form_field
         fields = (
             "reference",
             "title",
             "request_text",
-            "received_date",
             "outcome",
             "exemptions",
             "response_date",
             "response_narrative",
             "keywords",
+            *HANDLING_FIELDS,
             *PUBLISHING_FIELDS,
         )
 
@@ -221,15 +242,26 @@ class DisclosureAdmin(admin.ModelAdmin):
         "earlier_answers",
     )
     form = DisclosureForm
-    inlines = (DocumentInline, ChangeInline)
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+    inlines = (ClarificationInline, DocumentInline, ChangeInline)
     actions = ("publish_now", "unpublish", "withdraw")
     list_per_page = 50
     show_full_result_count = False
     fieldsets = (
-        (None, {"fields": ("reference", "title", "request_text", "received_date")}),
+        (None, {"fields": ("reference", "title", "request_text")}),
         (
             _("Response"),
             {"fields": ("outcome", "exemptions", "response_date", "response_narrative")},
+        ),
+        (
+            _("Handling"),
+            {
+                "fields": HANDLING_FIELDS,
+                "description": _(
+                    "When the request arrived and how it was handled, where known. Add each "
+                    "clarification asked for below, under Clarifications."
+                ),
+            },
         ),
         (_("Keywords"), {"fields": ("keywords",)}),
         (_("Earlier answers to similar requests"), {"fields": ("earlier_answers",)}),

@@ -5,6 +5,7 @@
 ``/api/v1/keywords/``                  keywords of public disclosures
 ``/api/v1/exemptions/``                every exemption, with how often public ones cite it
 ``/api/v1/outcomes/``                  the outcomes, machine value and label
+``/api/v1/timeliness/``                how quickly requests were answered, by quarter and year
 ``/api/v1/schema/``, ``/api/v1/docs/`` the schema, and a page that reads it
 
 Everything starts from ``Disclosure.objects.public()``; the filters are the list page's
@@ -24,16 +25,19 @@ from drf_spectacular.utils import (
     OpenApiParameter,
     OpenApiResponse,
     extend_schema,
+    extend_schema_field,
     extend_schema_view,
 )
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.exceptions import APIException, NotFound
+from rest_framework.generics import GenericAPIView
 from rest_framework.pagination import Cursor, CursorPagination
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.routers import DefaultRouter
 
+from disclosures import timeliness
 from disclosures.filters import DisclosureFilter
 from disclosures.models import Disclosure, Document, Exemption, Keyword, Outcome
 from disclosures.results import exemptions_with_public_counts
@@ -345,6 +349,91 @@ class OutcomeViewSet(viewsets.ViewSet):
         return Response(OutcomeSerializer(outcomes, many=True).data)
 
 
+class OutcomeCountsSerializer(serializers.Serializer):
+    total = serializers.IntegerField()
+    by_outcome = serializers.DictField(
+        child=serializers.IntegerField(),
+        help_text=_("Count by outcome (machine value), and those whose is not yet known."),
+    )
+
+
+class PeriodSerializer(serializers.Serializer):
+    """One quarter's or year's timeliness figures (see ``timeliness.Period``)."""
+
+    period = serializers.CharField(source="label", help_text=_("“2024 Q1”, or “2024”."))
+    start = serializers.DateField(allow_null=True)
+    end = serializers.DateField(allow_null=True)
+    received = serializers.IntegerField(help_text=_("Requests received in the period."))
+    answered = serializers.IntegerField(help_text=_("Requests answered in the period."))
+    met_deadline = serializers.IntegerField()
+    permitted_extension = serializers.IntegerField()
+    deadline_exceeded = serializers.IntegerField()
+    received_date_unknown = serializers.IntegerField(
+        help_text=_("Answers whose time cannot be told; never counted as in time.")
+    )
+    in_time = serializers.IntegerField()
+    in_time_percent = serializers.FloatField(
+        allow_null=True, help_text=_("Of the answers whose time is known.")
+    )
+    median_working_days = serializers.FloatField(allow_null=True)
+    percentile_90_working_days = serializers.IntegerField(allow_null=True)
+    extended = serializers.IntegerField(help_text=_("Answers whose due date was extended."))
+    internal_reviews = serializers.SerializerMethodField()
+    commissioner_complaints = serializers.SerializerMethodField()
+    decision_notices = serializers.IntegerField()
+
+    @extend_schema_field(OutcomeCountsSerializer)
+    def get_internal_reviews(self, period: timeliness.Period) -> dict:
+        return _outcome_counts(period.review_counts())
+
+    @extend_schema_field(OutcomeCountsSerializer)
+    def get_commissioner_complaints(self, period: timeliness.Period) -> dict:
+        return _outcome_counts(period.complaint_counts())
+
+
+def _outcome_counts(counts: list[tuple[str, str, int]]) -> dict:
+    return {
+        "total": sum(n for _value, _label, n in counts),
+        "by_outcome": {value or "not-yet-known": n for value, _label, n in counts},
+    }
+
+
+class TimelinessSerializer(serializers.Serializer):
+    quarters = PeriodSerializer(many=True)
+    years = PeriodSerializer(many=True)
+    overall = PeriodSerializer(help_text=_("Every answer counted; its dates are null."))
+
+
+class TimelinessView(GenericAPIView):
+    """How quickly requests were answered, per quarter and per year: the figures of
+    ``/statistics/timeliness/``, with the list page's filters."""
+
+    filter_backends = [DjangoFilterBackend]
+    filterset_class = DisclosureFilter
+    pagination_class = None
+    serializer_class = TimelinessSerializer
+
+    def get_queryset(self):
+        return Disclosure.objects.public()
+
+    @extend_schema(
+        summary=_("How quickly requests were answered"),
+        description=_(
+            "Requests received and answered, answered within the 20 working days, within "
+            "a permitted extension, or late, the working days' median and 90th percentile, "
+            "extensions, internal reviews and complaints to the Commissioner by outcome, "
+            "per quarter and per year of the answer. Answers with no received date are "
+            "counted apart, never as in time. Takes the list's filters."
+        ),
+        filters=True,
+        parameters=[p for p in SLUG_PARAMETERS if p.name != "sort"],
+        responses={200: TimelinessSerializer, 400: FILTER_ERRORS},
+    )
+    def get(self, request: Request) -> Response:
+        figures = timeliness.figures(self.filter_queryset(self.get_queryset()))
+        return Response(TimelinessSerializer(figures).data)
+
+
 class Router(DefaultRouter):
     # No ".json" suffix routes: a reference may end in ".json".
     include_format_suffixes = False
@@ -367,5 +456,6 @@ urlpatterns = [
         ),
         name="docs",
     ),
+    path("timeliness/", TimelinessView.as_view(), name="timeliness"),
     *router.urls,
 ]

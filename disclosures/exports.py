@@ -30,11 +30,25 @@ Columns, in this order; new ones are only ever added at the end:
 ``narrative``      the response
 ``keywords``       names, joined by ``; ``
 ``url``            the disclosure's permalink
+``received_date``  ISO date the request arrived; blank when not known
+``clarifications`` each clarification asked for: ``asked to answered`` (ISO dates), ``; ``
+``extension_due_date``  ISO date the due date was extended to
+``extension_reason``
+``due_date``       when the answer was due (see ``time_limits``); blank when not known
+``working_days``   working days the answer took; blank when not known
+``timeliness``     ``met-deadline``, ``permitted-extension``, ``deadline-exceeded`` or
+                   ``unknown`` (no received date: never counted as in time)
+``review_requested``, ``review_completed``  ISO dates of the internal review
+``review_outcome`` ``upheld``, ``partly-upheld``, ``overturned``
+``commissioner_reference``     the complaint to the Commissioner
+``decision_notice_reference``, ``decision_notice_url``
+``commissioner_outcome``       ``upheld``, ``partly-upheld``, ``not-upheld``, ``closed``
 """
 
 from __future__ import annotations
 
 import csv
+import datetime
 import gzip
 import hashlib
 import json
@@ -44,9 +58,11 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from django.conf import settings
+from django.contrib.postgres.expressions import ArraySubquery
 from django.core.files import File
 from django.db import connection, transaction
-from django.db.models import QuerySet
+from django.db.models import CharField, OuterRef, QuerySet, Value
+from django.db.models.functions import Cast, Coalesce, Concat
 from django.http import (
     FileResponse,
     HttpRequest,
@@ -62,8 +78,16 @@ from django.views.decorators.http import require_safe
 
 from disclosures import freshness
 from disclosures.filters import DisclosureFilter
-from disclosures.models import Disclosure, Exemption, Keyword, Outcome, WholeLogFile
+from disclosures.models import (
+    Clarification,
+    Disclosure,
+    Exemption,
+    Keyword,
+    Outcome,
+    WholeLogFile,
+)
 from disclosures.results import Results
+from disclosures.time_limits import Timeliness, WorkingCalendar, answer_time
 from foilog.limits import Limit
 from foilog.proxy import client_ip
 
@@ -78,6 +102,20 @@ COLUMNS = (
     "narrative",
     "keywords",
     "url",
+    "received_date",
+    "clarifications",
+    "extension_due_date",
+    "extension_reason",
+    "due_date",
+    "working_days",
+    "timeliness",
+    "review_requested",
+    "review_completed",
+    "review_outcome",
+    "commissioner_reference",
+    "decision_notice_reference",
+    "decision_notice_url",
+    "commissioner_outcome",
 )
 # Rows read from the database at a time: memory is bounded by one chunk.
 CHUNK_SIZE = 1000
@@ -115,6 +153,11 @@ _FIELDS = (
     "response_narrative",
     "exemption_ids",
     "keyword_ids",
+    # How the request was handled (see ``handling_columns``).
+    *Disclosure.HANDLING_FIELDS,
+    "clarification_dates",
+    "clarified",
+    "awaiting_clarification",
 )
 
 
@@ -132,8 +175,18 @@ def _rows(queryset: QuerySet, site: str, labels: dict[str, str]) -> Iterator[dic
     def named(ids: list[int], names: dict[int, tuple[int, str]]) -> str:
         return "; ".join(name for _rank, name in sorted(names[pk] for pk in ids if pk in names))
 
-    rows = queryset.values_list(*_FIELDS).iterator(chunk_size=CHUNK_SIZE)
-    for reference, title, request, outcome, date, narrative, exemption_ids, keyword_ids in rows:
+    rows = (
+        queryset.with_clarification_dates()
+        .annotate(clarification_dates=_clarification_dates())
+        .values_list(*_FIELDS)
+        .iterator(chunk_size=CHUNK_SIZE)
+    )
+    calendar = None
+    for row in rows:
+        reference, title, request, outcome, date, narrative, exemption_ids, keyword_ids = row[:8]
+        handling = dict(zip(_FIELDS[8:], row[8:], strict=True))
+        if calendar is None or not calendar.covers(date, handling["received_date"] or date):
+            calendar = WorkingCalendar.covering([date, handling["received_date"]])
         yield {
             "reference": reference,
             "title": title,
@@ -145,7 +198,56 @@ def _rows(queryset: QuerySet, site: str, labels: dict[str, str]) -> Iterator[dic
             "narrative": narrative,
             "keywords": named(keyword_ids, keywords),
             "url": site + reverse("disclosures:detail", kwargs={"reference": reference}),
+            **handling_columns(date, handling, calendar),
         }
+
+
+def _clarification_dates() -> ArraySubquery:
+    """Each clarification of the row's disclosure as ``asked to answered``, in order."""
+    return ArraySubquery(
+        Clarification.objects.filter(disclosure=OuterRef("pk"))
+        .order_by("asked", "id")
+        .values(
+            text=Concat(
+                Cast("asked", CharField()),
+                Value(" to "),
+                Coalesce(Cast("answered", CharField()), Value("")),
+            )
+        )
+    )
+
+
+def handling_columns(answered: datetime.date, row: dict, calendar: WorkingCalendar) -> dict:
+    """The columns of how a request was handled, from the fields read (``row``), with its
+    due date, working days taken and timeliness counted as the statistics count them."""
+    time = answer_time(
+        row["received_date"],
+        answered,
+        clarified=row["clarified"],
+        awaiting_clarification=row["awaiting_clarification"],
+        extended_to=row["extension_due_date"],
+        calendar=calendar,
+    )
+    return {
+        "received_date": _iso(row["received_date"]),
+        "clarifications": "; ".join(row["clarification_dates"]),
+        "extension_due_date": _iso(row["extension_due_date"]),
+        "extension_reason": row["extension_reason"],
+        "due_date": _iso(time.due if time else None),
+        "working_days": str(time.working_days) if time else "",
+        "timeliness": time.timeliness.value if time else Timeliness.UNKNOWN.value,
+        "review_requested": _iso(row["review_requested"]),
+        "review_completed": _iso(row["review_completed"]),
+        "review_outcome": row["review_outcome"],
+        "commissioner_reference": row["commissioner_reference"],
+        "decision_notice_reference": row["decision_notice_reference"],
+        "decision_notice_url": row["decision_notice_url"],
+        "commissioner_outcome": row["commissioner_outcome"],
+    }
+
+
+def _iso(day: datetime.date | None) -> str:
+    return day.isoformat() if day else ""
 
 
 def spreadsheet_safe(value: str) -> str:

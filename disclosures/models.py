@@ -27,7 +27,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
-from disclosures import safety
+from disclosures import safety, time_limits
 from disclosures.safety import Finding
 
 # The text search configuration made by migration 0001: English stemming, accents ignored.
@@ -60,6 +60,39 @@ class Outcome(models.TextChoices):
     COST_LIMIT = "refused-cost-limit", _("Refused – cost limit (s12)")
     VEXATIOUS = "refused-vexatious", _("Refused – vexatious or repeated (s14)")
     NCND = "neither-confirm-nor-deny", _("Neither confirm nor deny")
+
+
+class ReviewOutcome(models.TextChoices):
+    """What an internal review decided about the original answer (the section 45 code of
+    practice, part 5; the Cabinet Office's FOI statistics count reviews by these)."""
+
+    UPHELD = "upheld", _("Upheld in full")
+    PARTLY_UPHELD = "partly-upheld", _("Upheld in part")
+    OVERTURNED = "overturned", _("Overturned")
+
+
+class CommissionerOutcome(models.TextChoices):
+    """What the Information Commissioner (FOIA s50) or the Scottish Information
+    Commissioner (FOISA s47) decided on the requester's complaint."""
+
+    UPHELD = "upheld", _("Complaint upheld")
+    PARTLY_UPHELD = "partly-upheld", _("Complaint partly upheld")
+    NOT_UPHELD = "not-upheld", _("Complaint not upheld")
+    # Settled, withdrawn, or found not eligible: closed without a decision notice.
+    CLOSED = "closed", _("Closed without a decision notice")
+
+
+# Whether a disclosure's request went to internal review, or to the Commissioner, and
+# whether the Commissioner issued a decision notice: any of the facts recorded says so.
+# (The same tests in Python: ``Disclosure.has_review``, ``has_complaint``.)
+HAS_REVIEW = models.Q(review_requested__isnull=False) | ~models.Q(review_outcome="")
+HAS_COMPLAINT = (
+    ~models.Q(commissioner_reference="")
+    | ~models.Q(decision_notice_reference="")
+    | ~models.Q(decision_notice_url="")
+    | ~models.Q(commissioner_outcome="")
+)
+HAS_DECISION_NOTICE = ~models.Q(decision_notice_reference="") | ~models.Q(decision_notice_url="")
 
 
 class ExemptionQuerySet(models.QuerySet["Exemption"]):
@@ -235,6 +268,19 @@ class DisclosureQuerySet(models.QuerySet["Disclosure"]):
             models.Prefetch("exemptions", to_attr="cited_exemptions")
         )
 
+    def with_clarification_dates(self) -> DisclosureQuerySet:
+        """Annotate ``clarified``, the day the last clarification asked for was received
+        (None without one), and ``awaiting_clarification``, whether one asked for has no
+        answer recorded: what the time limits count from (see ``time_limits``), in the
+        same query as the rows."""
+        answers = Clarification.objects.filter(disclosure=models.OuterRef("pk")).order_by()
+        return self.annotate(
+            clarified=models.Subquery(
+                answers.values("disclosure").annotate(last=models.Max("answered")).values("last")
+            ),
+            awaiting_clarification=models.Exists(answers.filter(answered__isnull=True)),
+        )
+
     def without_search_text(self) -> DisclosureQuerySet:
         """Leave out the columns kept only for search: the stored vector and the text of
         the documents can be far larger than the rest of a row, and no output shows them."""
@@ -317,6 +363,51 @@ class Disclosure(models.Model):
     )
     response_date = models.DateField(_("response date"), validators=date_range_validators())
     response_narrative = models.TextField(_("response"), blank=True)
+    # How the request was handled, when known: imported historic entries rarely say. The
+    # received date is above; clarifications are rows of their own (Clarification).
+    extension_due_date = models.DateField(
+        _("extended to"),
+        null=True,
+        blank=True,
+        validators=date_range_validators(),
+        help_text=_(
+            "The new due date given to the requester when the time was extended to consider "
+            "the public interest (FOIA s10(3)), or for a complex and voluminous request "
+            "(EIR reg 7)."
+        ),
+    )
+    extension_reason = models.TextField(_("reason for the extension"), blank=True)
+    review_requested = models.DateField(
+        _("internal review requested"),
+        null=True,
+        blank=True,
+        validators=date_range_validators(),
+    )
+    review_completed = models.DateField(
+        _("internal review completed"),
+        null=True,
+        blank=True,
+        validators=date_range_validators(),
+    )
+    review_outcome = models.CharField(
+        _("internal review outcome"), max_length=16, choices=ReviewOutcome.choices, blank=True
+    )
+    commissioner_reference = models.CharField(
+        _("Commissioner's case reference"),
+        max_length=100,
+        blank=True,
+        help_text=_("The reference of the requester's complaint to the Commissioner."),
+    )
+    decision_notice_reference = models.CharField(
+        _("decision notice"), max_length=100, blank=True, help_text=_("Its reference.")
+    )
+    decision_notice_url = models.URLField(_("decision notice address"), blank=True)
+    commissioner_outcome = models.CharField(
+        _("Commissioner's decision"),
+        max_length=16,
+        choices=CommissionerOutcome.choices,
+        blank=True,
+    )
     keywords = models.ManyToManyField(
         Keyword, verbose_name=_("keywords"), blank=True, related_name="disclosures"
     )
@@ -451,6 +542,54 @@ class Disclosure(models.Model):
             raise ValidationError(
                 {"withdrawn_reason": _("Say publicly why the disclosure was withdrawn.")}
             )
+        errors = {}
+        if self.received_date and self.response_date and self.response_date < self.received_date:
+            errors["response_date"] = _("A request cannot be answered before it was received.")
+        if (
+            self.received_date
+            and self.extension_due_date
+            and (self.extension_due_date <= self.received_date)
+        ):
+            errors["extension_due_date"] = _("An extension runs to a day after receipt.")
+        if (
+            self.review_requested
+            and self.response_date
+            and (self.review_requested < self.response_date)
+        ):
+            errors["review_requested"] = _("A review is of an answer already given.")
+        if (
+            self.review_completed
+            and self.review_requested
+            and (self.review_completed < self.review_requested)
+        ):
+            errors["review_completed"] = _("A review is completed after it is requested.")
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def has_review(self) -> bool:
+        return bool(self.review_requested or self.review_outcome)
+
+    @property
+    def has_complaint(self) -> bool:
+        return bool(
+            self.commissioner_reference
+            or self.decision_notice_reference
+            or self.decision_notice_url
+            or self.commissioner_outcome
+        )
+
+    def answer_time(self) -> time_limits.AnswerTime | None:
+        """How long the answer took against its time limit; None when that cannot be told
+        (no received date, or a clarification's answer is not recorded)."""
+        clarifications = list(self.clarifications.all())
+        return time_limits.answer_time(
+            self.received_date,
+            self.response_date,
+            clarified=max((c.answered for c in clarifications if c.answered), default=None),
+            awaiting_clarification=any(c.answered is None for c in clarifications),
+            extended_to=self.extension_due_date,
+        )
 
     @property
     def is_public(self) -> bool:
@@ -553,6 +692,21 @@ class Disclosure(models.Model):
         self.save()
         self.record_change(before, by)
 
+    # How the request was handled, where known: edited together in the admin, exported
+    # together, and what the timeliness figures are made of (with the clarifications).
+    HANDLING_FIELDS = (
+        "received_date",
+        "extension_due_date",
+        "extension_reason",
+        "review_requested",
+        "review_completed",
+        "review_outcome",
+        "commissioner_reference",
+        "decision_notice_reference",
+        "decision_notice_url",
+        "commissioner_outcome",
+    )
+
     # Fields whose changes the history records, in the order shown.
     TRACKED_FIELDS = (
         "reference",
@@ -565,6 +719,7 @@ class Disclosure(models.Model):
         "status",
         "published_at",
         "withdrawn_reason",
+        *(name for name in HANDLING_FIELDS if name != "received_date"),
     )
 
     def snapshot(self) -> dict[str, str]:
@@ -578,6 +733,7 @@ class Disclosure(models.Model):
         state["exemptions"] = ", ".join(e.code for e in self.exemptions.all())
         state["keywords"] = ", ".join(k.name for k in self.keywords.all())
         state["documents"] = ", ".join(d.title for d in self.documents.all())
+        state["clarifications"] = ", ".join(str(c) for c in self.clarifications.all())
         return state
 
     def record_change(self, before: dict[str, str], by=None) -> Change | None:
@@ -602,6 +758,37 @@ def _as_text(value) -> str:
     if hasattr(value, "isoformat"):
         return value.isoformat()
     return str(value)
+
+
+class Clarification(models.Model):
+    """A request for clarification of a request (FOIA s1(3), FOISA s1(3), EIR and EISR
+    reg 9): when the authority asked, and when the requester answered. The time limit
+    runs again from the answer (see ``time_limits``). A request may need more than one."""
+
+    disclosure = models.ForeignKey(
+        Disclosure, on_delete=models.CASCADE, related_name="clarifications"
+    )
+    asked = models.DateField(_("asked"), validators=date_range_validators())
+    answered = models.DateField(
+        _("answered"),
+        null=True,
+        blank=True,
+        validators=date_range_validators(),
+        help_text=_("The day the requester's clarification arrived."),
+    )
+
+    class Meta:
+        ordering = ["asked", "id"]
+        verbose_name = _("clarification")
+        verbose_name_plural = _("clarifications")
+
+    def __str__(self) -> str:
+        answered = self.answered.isoformat() if self.answered else _("not answered")
+        return f"{self.asked.isoformat()} → {answered}"
+
+    def clean(self) -> None:
+        if self.answered and self.asked and self.answered < self.asked:
+            raise ValidationError({"answered": _("A clarification is answered after it is asked.")})
 
 
 class Change(models.Model):

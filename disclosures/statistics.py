@@ -67,7 +67,7 @@ class Share:
 
 @dataclass(frozen=True)
 class YearShares:
-    year: int
+    year: int | str  # or another period's label, e.g. "2024 Q1"
     total: int
     shares: list[Share]
 
@@ -305,9 +305,18 @@ def row_chart(bars: list[Bar], chart_id: str, title: str, desc: str) -> SafeStri
     return _svg(chart_id, width, height, title, desc, "".join(parts))
 
 
-def shares_chart(years: list[YearShares], chart_id: str, title: str, desc: str) -> SafeString:
-    """One bar per year, 100% wide, split into the shares of each outcome."""
-    width, row, left = 640, 34, 52
+def shares_chart(
+    years: list[YearShares],
+    chart_id: str,
+    title: str,
+    desc: str,
+    colours: Mapping[str, str] = OUTCOME_COLOURS,
+) -> SafeString:
+    """One bar per year (or other period), 100% wide, split into the shares of each
+    outcome (or other kind, with its ``colours``)."""
+    width, row = 640, 34
+    # Room for the longest label at 13px ("2024": 52; "2024 Q1": 68).
+    left = max([52, *(8 * len(str(year.year)) + 12 for year in years)])
     height = max(row * len(years), row) + 4
     plot_w = width - left
     parts = []
@@ -322,7 +331,7 @@ def shares_chart(years: list[YearShares], chart_id: str, title: str, desc: str) 
             parts.append(
                 f'<rect x="{x:.1f}" y="{y + 4}" width="{w:.1f}" height="24" '
                 f'class="chart__share chart__share--{escape(share.outcome)}" '
-                f'fill="{OUTCOME_COLOURS.get(share.outcome, "#505a5f")}" '
+                f'fill="{colours.get(share.outcome, "#505a5f")}" '
                 f'stroke="#ffffff" stroke-width="1"/>'
             )
             x += w

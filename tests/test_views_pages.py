@@ -61,10 +61,16 @@ def test_detail_shows_everything_the_disclosure_holds(client):
 @pytest.mark.parametrize("rows", [1, 10])
 def test_detail_query_count_is_constant(client, django_assert_num_queries, rows):
     disclosure = DisclosureFactory(
-        keywords=[f"K{n}" for n in range(rows)], exemptions=["s40-2", "s31-1-a", "s43-2"][:rows]
+        keywords=[f"K{n}" for n in range(rows)],
+        exemptions=["s40-2", "s31-1-a", "s43-2"][:rows],
+        received_date=datetime.date(2024, 1, 2),
     )
-    # validators (freshness), disclosure, exemptions, keywords, documents
-    with django_assert_num_queries(5):
+    for n in range(rows):
+        disclosure.clarifications.create(
+            asked=datetime.date(2024, 1, 3), answered=datetime.date(2024, 1, 4 + n)
+        )
+    # validators (freshness), disclosure, exemptions, keywords, documents, clarifications
+    with django_assert_num_queries(6):
         client.get(disclosure.get_absolute_url())
 
 
@@ -135,3 +141,64 @@ def test_exemption_page_query_count_is_constant(client, django_assert_num_querie
     # for a snapshot (a log this small has none), count, page ids, rows, exemptions cited
     with django_assert_num_queries(8):
         client.get(reverse("disclosures:exemption", args=["s40-2"]))
+
+
+def handling_of(html: str) -> str:
+    return html[html.index('<dl class="summary-list">') : html.index("</dl>")]
+
+
+def test_detail_says_when_received_and_how_long_the_answer_took(client):
+    disclosure = DisclosureFactory(
+        received_date=datetime.date(2024, 6, 3), response_date=datetime.date(2024, 7, 1)
+    )
+    html = handling_of(client.get(disclosure.get_absolute_url()).content.decode())
+    assert '<time datetime="2024-06-03">3 June 2024</time>' in html
+    assert "Answered in 20 working days" in html
+    assert "<strong>on time</strong>" in html
+
+
+def test_detail_says_how_late_a_late_answer_was(client):
+    disclosure = DisclosureFactory(
+        received_date=datetime.date(2024, 6, 3), response_date=datetime.date(2024, 7, 8)
+    )
+    html = handling_of(client.get(disclosure.get_absolute_url()).content.decode())
+    assert "Answered in 25 working days" in html
+    assert "late by 5 working days" in html
+    assert "due by 1 July 2024" in html
+
+
+def test_detail_says_an_answer_within_an_extension_was_on_time(client):
+    disclosure = DisclosureFactory(
+        received_date=datetime.date(2024, 6, 3),
+        response_date=datetime.date(2024, 7, 19),
+        extension_due_date=datetime.date(2024, 7, 29),
+        extension_reason="Considering the public interest in s31(1)(a).",
+    )
+    html = handling_of(client.get(disclosure.get_absolute_url()).content.decode())
+    assert "within the deadline extended to 29 July 2024" in html
+    assert "Considering the public interest in s31(1)(a)." in html
+
+
+def test_detail_says_nothing_of_time_when_the_received_date_is_unknown(client):
+    disclosure = DisclosureFactory(received_date=None)
+    html = handling_of(client.get(disclosure.get_absolute_url()).content.decode())
+    assert "Received" not in html and "working day" not in html
+    assert "Internal review" not in html and "Complaint" not in html
+
+
+def test_detail_gives_the_review_outcome_and_the_commissioners_decision(client, settings):
+    settings.AUTHORITY_NATION = "scotland"
+    disclosure = DisclosureFactory(
+        review_requested=datetime.date(2024, 2, 1),
+        review_completed=datetime.date(2024, 2, 20),
+        review_outcome="upheld",
+        commissioner_reference="201234",
+        decision_notice_reference="Decision 045/2024",
+        decision_notice_url="https://www.example.org/decisions/045-2024",
+        commissioner_outcome="not-upheld",
+    )
+    html = handling_of(client.get(disclosure.get_absolute_url()).content.decode())
+    assert "Original decision upheld in full" in html
+    assert "Complaint to the Scottish Information Commissioner" in html
+    assert '<a href="https://www.example.org/decisions/045-2024">Decision 045/2024</a>' in html
+    assert "Complaint not upheld" in html

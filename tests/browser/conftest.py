@@ -156,6 +156,20 @@ def log(media) -> dict:
         exemptions=["s40-2", "s31-1-a"],
         keywords=["Drones", "Equipment"],
         response_date=day,
+        # How it was handled, so that the disclosure page and the timeliness page show it.
+        received_date=day - datetime.timedelta(days=40),
+        extension_due_date=day + datetime.timedelta(days=7),
+        extension_reason="Considering the public interest in s31(1)(a).",
+        review_requested=day + datetime.timedelta(days=10),
+        review_completed=day + datetime.timedelta(days=30),
+        review_outcome="partly-upheld",
+        commissioner_reference="IC-100200-X1Y2",
+        decision_notice_reference="IC-100200-X1Y2",
+        decision_notice_url="https://www.example.org/decision-notices/ic-100200-x1y2/",
+        commissioner_outcome="not-upheld",
+    )
+    drones.clarifications.create(
+        asked=day - datetime.timedelta(days=38), answered=day - datetime.timedelta(days=35)
     )
     document = Document(
         disclosure=drones, title="Drone flight log", kind="csv", original_name="flights.csv"
@@ -178,6 +192,10 @@ def log(media) -> dict:
             exemptions=["s43-2"] if n % 3 == 1 else [],
             keywords=["Vehicles"],
             response_date=day - datetime.timedelta(days=30 * n),
+            # Some on time, some late, some with no received date.
+            received_date=(
+                None if n % 4 == 3 else day - datetime.timedelta(days=30 * n + 14 + 21 * (n % 2))
+            ),
         )
     DisclosureFactory(reference="DRAFT-9", title="Secret drone draft", draft=True)
     return {"drones": drones, "document": document}

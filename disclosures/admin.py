@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from disclosures import imports, search
-from disclosures.models import Change, Disclosure, Document, Exemption, Keyword
+from disclosures.models import Change, Disclosure, Document, Exemption, Keyword, Legislation
 
 PUBLISHING_FIELDS = ("status", "published_at", "withdrawn_reason")
 
@@ -178,6 +178,13 @@ class DisclosureForm(forms.ModelForm):
         label=_("I have reviewed every safety finding listed above"), required=False
     )
     safety_fingerprint_seen = forms.CharField(widget=forms.HiddenInput, required=False)
+    original_url = forms.URLField(
+        label=_("Original publication"),
+        required=False,
+        max_length=500,
+        assume_scheme="https",
+        help_text=Disclosure._meta.get_field("original_url").help_text,
+    )
 
     class Meta:
         model = Disclosure
@@ -190,6 +197,7 @@ class DisclosureForm(forms.ModelForm):
             "exemptions",
             "response_date",
             "response_narrative",
+            "original_url",
             "keywords",
             *PUBLISHING_FIELDS,
         )
@@ -219,6 +227,7 @@ class DisclosureAdmin(admin.ModelAdmin):
         "updated_by",
         "safety_findings",
         "earlier_answers",
+        "imported_from",
     )
     form = DisclosureForm
     inlines = (DocumentInline, ChangeInline)
@@ -229,13 +238,21 @@ class DisclosureAdmin(admin.ModelAdmin):
         (None, {"fields": ("reference", "title", "request_text", "received_date")}),
         (
             _("Response"),
-            {"fields": ("outcome", "exemptions", "response_date", "response_narrative")},
+            {
+                "fields": (
+                    "outcome",
+                    "exemptions",
+                    "response_date",
+                    "response_narrative",
+                    "original_url",
+                )
+            },
         ),
         (_("Keywords"), {"fields": ("keywords",)}),
         (_("Earlier answers to similar requests"), {"fields": ("earlier_answers",)}),
         (_("Safety checks"), {"fields": ("safety_findings",)}),
         (_("Publication"), {"fields": PUBLISHING_FIELDS}),
-        (_("Record"), {"fields": ("created_at", "updated_at", "updated_by")}),
+        (_("Record"), {"fields": ("created_at", "updated_at", "updated_by", "imported_from")}),
     )
 
     def get_fieldsets(self, request: HttpRequest, obj=None):
@@ -275,6 +292,30 @@ class DisclosureAdmin(admin.ModelAdmin):
             ),
         )
 
+    @admin.display(description=_("imported from"))
+    def imported_from(self, obj: Disclosure) -> str:
+        """The row, or rows, of the log file the entry was imported from, every column as
+        the file had it: what the import read, and what it left aside."""
+        source = obj.imported_row or {}
+        if not source.get("rows"):
+            return _("Not imported from a log file.")
+        where = source["file"] + (f" ({source['sheet']})" if source.get("sheet") else "")
+        return format_html_join(
+            "",
+            '<table class="imported-row"><caption>{}</caption><tbody>{}</tbody></table>',
+            (
+                (
+                    _("%(file)s, row %(number)s") % {"file": where, "number": row["number"]},
+                    format_html_join(
+                        "",
+                        '<tr><th scope="row">{}</th><td>{}</td></tr>',
+                        ((heading, value) for heading, value in row["cells"]),
+                    ),
+                )
+                for row in source["rows"]
+            ),
+        )
+
     @admin.display(description=_("published disclosures"))
     def earlier_answers(self, obj: Disclosure) -> str:
         if not obj.pk:
@@ -293,7 +334,9 @@ class DisclosureAdmin(admin.ModelAdmin):
                         d.reference,
                         d.title,
                         d.get_outcome_display(),
-                        d.response_date.strftime("%d %b %Y"),
+                        d.response_date.strftime("%d %b %Y")
+                        if d.response_date
+                        else _("response date not recorded"),
                     )
                     for d in similar
                 ),
@@ -539,12 +582,25 @@ class DisclosureAdmin(admin.ModelAdmin):
         }
 
 
+@admin.register(Legislation)
+class LegislationAdmin(admin.ModelAdmin):
+    list_display = ("abbreviation", "name", "code", "provisions", "regulations", "position")
+    search_fields = ("code", "abbreviation", "name")
+
+
 @admin.register(Exemption)
 class ExemptionAdmin(admin.ModelAdmin):
     list_display = ("code", "name", "legislation", "kind", "position")
     list_filter = ("legislation", "kind")
+    list_select_related = ("legislation",)
     search_fields = ("code", "slug", "name")
-    prepopulated_fields = {"slug": ("code",)}
+    # Left blank, the slug is made from the code and the legislation (Exemption.slug_for).
+    fields = ("legislation", "code", "slug", "name", "kind", "description", "position")
+
+    def get_form(self, request: HttpRequest, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        form.base_fields["slug"].required = False
+        return form
 
 
 @admin.register(Keyword)

@@ -493,7 +493,7 @@ OUTCOME_SYNONYMS: dict[Outcome, tuple[str, ...]] = {
 _OUTCOME_BY_WORDS: dict[str, Outcome] = {}
 for _outcome in Outcome:
     # The machine values and the labels shown on the site are accepted too.
-    for _wording in (_outcome.value, str(_outcome.label), *OUTCOME_SYNONYMS[_outcome]):
+    for _wording in (_outcome.value, str(_outcome.label), *OUTCOME_SYNONYMS.get(_outcome, ())):
         _OUTCOME_BY_WORDS[_words(_wording)] = _outcome
 
 

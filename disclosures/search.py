@@ -7,6 +7,7 @@ they know from web search: words, "quoted phrases", OR, -excluded.
 
 from __future__ import annotations
 
+import datetime
 import logging
 import operator
 import re
@@ -30,6 +31,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from disclosures import bitmaps, statistics
 from disclosures.models import (
+    NEWEST_FIRST,
     SEARCH_CONFIG,
     Disclosure,
     Exemption,
@@ -89,7 +91,9 @@ def find_reference(queryset: QuerySet, text: str) -> Disclosure | None:
     # differing in case can share the text.
     found = queryset.filter(reference__iexact=text).order_by()
     return max(
-        found, key=lambda disclosure: (disclosure.response_date, disclosure.pk), default=None
+        found,
+        key=lambda disclosure: (disclosure.response_date or datetime.date.min, disclosure.pk),
+        default=None,
     )
 
 
@@ -108,7 +112,7 @@ def by_relevance(queryset: QuerySet, text: str) -> QuerySet:
     response C); normalization 32 scales the rank into 0..1 regardless of length.
     """
     rank = SearchRank(F("search_vector"), search_query(text), normalization=32)
-    return queryset.annotate(rank=rank).order_by("-rank", "-response_date", "-id")
+    return queryset.annotate(rank=rank).order_by("-rank", *NEWEST_FIRST)
 
 
 # The most rows a page in date order may read walking the date index (about 5 µs each:
@@ -293,7 +297,7 @@ def _counted_over_matches(
             total += n if counted_in(None, passed) else 0
             if counted_in("outcome", passed):
                 counts["outcome"][outcome_value] += n
-            if counted_in("year", passed):
+            if counted_in("year", passed) and year_value is not None:  # None: undated
                 counts["year"][str(year_value)] += n
         elif exemption_id is not None and counted_in("exemption", passed):
             counts["exemption"][exemption_id] += n
@@ -374,8 +378,8 @@ def exemptions_with_public_counts() -> Sequence[Exemption]:
     cite it (kept, or counted on a small log; see ``Exemption.with_public_counts``)."""
     kept = public_log_counts()
     if kept is None:
-        return Exemption.objects.with_public_counts()
-    exemptions = list(Exemption.objects.all())
+        return Exemption.objects.select_related("legislation").with_public_counts()
+    exemptions = list(Exemption.objects.select_related("legislation"))
     for exemption in exemptions:
         exemption.public_count = kept[1]["exemption"].get(exemption.pk, 0)
     return exemptions
@@ -523,13 +527,19 @@ def result_tallies(filterset: DisclosureFilter) -> statistics.Tallies | None:
         months = found.astype("datetime64[D]").astype("datetime64[M]")
         months, counts = np.unique(months, return_counts=True)
         for month, n in zip(months.tolist(), counts.tolist(), strict=True):  # first days
-            tallies.outcome_months[month, outcome] += n
+            if month is None:  # undated (see bitmaps.UNDATED)
+                tallies.undated += n
+            else:
+                tallies.outcome_months[month, outcome] += n
     if over.changed:
         rows = _changed_results(filterset, over).values_list(
             "response_date", "outcome", "exemption_ids", "keyword_ids"
         )
         for day, outcome, exemption_ids, keyword_ids in rows:
-            tallies.outcome_months[day.replace(day=1), outcome] += 1
+            if day is None:
+                tallies.undated += 1
+            else:
+                tallies.outcome_months[day.replace(day=1), outcome] += 1
             tallies.exemptions.update(exemption_ids)
             tallies.keywords.update(keyword_ids)
     return tallies
@@ -675,16 +685,14 @@ def _facets(
     ]
     exemption = [
         FacetOption(
-            e.slug,
-            f"{e.code} {e.name}",
-            counts["exemption"].get(e.pk, 0),
-            e.slug in selected["exemption"],
+            e.slug, e.label, counts["exemption"].get(e.pk, 0), e.slug in selected["exemption"]
         )
         # A chosen exemption stays visible, and can be unticked, even when nothing is left.
         for e in Exemption.objects.filter(
             Q(pk__in=list(counts["exemption"])) | Q(slug__in=selected["exemption"])
         )
-        .only("slug", "code", "name", "position")
+        .select_related("legislation")
+        .only("slug", "code", "name", "position", "legislation__abbreviation")
         .order_by("position", "code")
     ]
     # The commonest keywords, and any chosen keyword, which stays visible (and can be

@@ -47,6 +47,7 @@ OUTCOME_COLOURS = {
     Outcome.COST_LIMIT: "#8f5a00",
     Outcome.VEXATIOUS: "#a6196f",
     Outcome.NCND: "#4c2c92",
+    Outcome.NOT_RECORDED: "#0b0c0c",
 }
 
 
@@ -86,6 +87,8 @@ class Figures:
     outcome_years: list[YearShares]
     exemptions: list[Bar]
     keywords: list[Bar]
+    # Of ``total``, those with no response date recorded: in no month or year.
+    undated: int = 0
     # The shares chart's legend: (label, colour) for every outcome.
     legend: list[tuple[str, str]] = field(
         default_factory=lambda: [
@@ -146,14 +149,20 @@ def _month_bars(found: Mapping[datetime.date, int], end: datetime.date, months: 
 
 def yearly_counts(queryset: QuerySet) -> list[Bar]:
     """Disclosures per year of response, oldest first, from the first year with any to
-    the last, years without any included as 0."""
+    the last, years without any included as 0. Those with no response date are in none."""
+    return _years_and_undated(queryset)[0]
+
+
+def _years_and_undated(queryset: QuerySet) -> tuple[list[Bar], int]:
+    """The bars of ``yearly_counts``, and how many have no response date (same query)."""
     found = dict(
         _rows(queryset)
         .annotate(year=ExtractYear("response_date"))
         .values_list("year")
         .annotate(n=Count("id"))
     )
-    return _year_bars(found)
+    undated = found.pop(None, 0)
+    return _year_bars(found), undated
 
 
 def _year_bars(found: Mapping[int, int]) -> list[Bar]:
@@ -177,7 +186,8 @@ def outcome_shares(queryset: QuerySet) -> list[YearShares]:
         .annotate(n=Count("id"))
     )
     for year, outcome, n in rows:
-        counts.setdefault(year, {})[outcome] = n
+        if year is not None:  # undated: in no year
+            counts.setdefault(year, {})[outcome] = n
     return _shares(counts)
 
 
@@ -203,11 +213,16 @@ def top_exemptions(queryset: QuerySet, limit: int = TOP_LIMIT) -> list[Bar]:
     """The exemptions cited by most disclosures, most cited first."""
     rows = (
         Disclosure.exemptions.through.objects.filter(disclosure__in=_rows(queryset))
-        .values_list("exemption__code", "exemption__name", "exemption__slug")
+        .values_list(
+            "exemption__code",
+            "exemption__name",
+            "exemption__slug",
+            "exemption__legislation__abbreviation",
+        )
         .annotate(n=Count("id"))
         .order_by("-n", "exemption__position", "exemption__code")[:limit]
     )
-    return [_exemption_bar(code, name, slug, n) for code, name, slug, n in rows]
+    return [_exemption_bar(*row) for row in rows]
 
 
 def top_keywords(queryset: QuerySet, limit: int = TOP_LIMIT) -> list[Bar]:
@@ -221,11 +236,11 @@ def top_keywords(queryset: QuerySet, limit: int = TOP_LIMIT) -> list[Bar]:
     return [_keyword_bar(name, slug, n) for name, slug, n in rows]
 
 
-def _exemption_bar(code: str, name: str, slug: str, n: int) -> Bar:
+def _exemption_bar(code: str, name: str, slug: str, legislation: str, n: int) -> Bar:
     return Bar(
-        label=f"{code} {name}",
+        label=f"{code} {name} ({legislation})",
         value=n,
-        axis_label=code,
+        axis_label=f"{code} {legislation}",
         url=reverse("disclosures:exemption", kwargs={"slug": slug}),
     )
 
@@ -248,6 +263,8 @@ class Tallies:
     outcome_months: Counter[tuple[datetime.date, str]] = field(default_factory=Counter)
     exemptions: Counter[int] = field(default_factory=Counter)
     keywords: Counter[int] = field(default_factory=Counter)
+    # Results with no response date: in no month.
+    undated: int = 0
 
 
 def figures_of(tallies: Tallies, end: datetime.date) -> Figures:
@@ -260,9 +277,9 @@ def figures_of(tallies: Tallies, end: datetime.date) -> Figures:
         by_year.setdefault(month.year, Counter())[outcome] += n
     years = _year_bars({year: counts.total() for year, counts in by_year.items()})
     cited = sorted(
-        Exemption.objects.filter(pk__in=list(+tallies.exemptions)).only(
-            "code", "name", "slug", "position"
-        ),
+        Exemption.objects.filter(pk__in=list(+tallies.exemptions))
+        .select_related("legislation")
+        .only("code", "name", "slug", "position", "legislation__abbreviation"),
         key=lambda e: (-tallies.exemptions[e.pk], e.position, e.code),
     )[:TOP_LIMIT]
     # Every keyword as common as the last shown, so that ties are settled by name.
@@ -274,14 +291,18 @@ def figures_of(tallies: Tallies, end: datetime.date) -> Figures:
         key=lambda k: (-tallies.keywords[k.pk], k.name),
     )[:TOP_LIMIT]
     return Figures(
-        total=sum(bar.value for bar in years),
+        total=sum(bar.value for bar in years) + tallies.undated,
         months=_month_bars(months, end, MONTHS_SHOWN),
         years=years,
         outcome_years=_shares(by_year),
         exemptions=[
-            _exemption_bar(e.code, e.name, e.slug, tallies.exemptions[e.pk]) for e in cited
+            _exemption_bar(
+                e.code, e.name, e.slug, e.legislation.abbreviation, tallies.exemptions[e.pk]
+            )
+            for e in cited
         ],
         keywords=[_keyword_bar(k.name, k.slug, tallies.keywords[k.pk]) for k in carried],
+        undated=tallies.undated,
     )
 
 
@@ -300,14 +321,15 @@ def figures_for(filterset: DisclosureFilter, end: datetime.date) -> Figures:
 def figures(queryset: QuerySet, end: datetime.date) -> Figures:
     """Every figure of the statistics page for ``queryset``; months run up to ``end``.
     Five queries."""
-    years = yearly_counts(queryset)
+    years, undated = _years_and_undated(queryset)
     return Figures(
-        total=sum(bar.value for bar in years),
+        total=sum(bar.value for bar in years) + undated,
         months=monthly_counts(queryset, end),
         years=years,
         outcome_years=outcome_shares(queryset),
         exemptions=top_exemptions(queryset),
         keywords=top_keywords(queryset),
+        undated=undated,
     )
 
 

@@ -18,7 +18,7 @@ from django_filters.views import FilterView
 
 from disclosures import freshness, search, statistics, theme
 from disclosures.filters import DisclosureFilter
-from disclosures.models import Disclosure, Document, Exemption, Keyword
+from disclosures.models import Disclosure, Document, Exemption, Keyword, Legislation
 from disclosures.pagination import SafePaginator
 
 
@@ -130,7 +130,7 @@ class DisclosureListView(PublicDisclosureListMixin, FilterView):
             and self.facets.total > search.RANK_LIMIT
         )
         if self.too_many_to_rank:
-            queryset = queryset.order_by("-response_date", "-id")
+            queryset = queryset.newest_first()
         elif self.filterset.current_sort == DisclosureFilter.Sort.RELEVANCE:
             ranked = search.ranked_by_id(self.filterset)
             queryset = queryset if ranked is None else ranked
@@ -263,14 +263,16 @@ class ExemptionListView(ListView):
     context_object_name = "exemptions"
 
     def get_queryset(self):
-        return search.exemptions_with_public_counts()
+        return Legislation.exemptions_listed(search.exemptions_with_public_counts())
 
 
 class ExemptionView(FilteredLogMixin, ListView):
     template_name = "disclosures/exemption_detail.html"
 
     def get_queryset(self):
-        self.exemption = get_object_or_404(Exemption, slug=self.kwargs["slug"])
+        self.exemption = get_object_or_404(
+            Exemption.objects.select_related("legislation"), slug=self.kwargs["slug"]
+        )
         return self.filtered_log("exemption", self.exemption.slug).qs
 
     def get_context_data(self, **kwargs) -> dict:

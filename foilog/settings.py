@@ -315,6 +315,11 @@ FOILOG_AUTHORITY = {
     "logo": os.environ.get("AUTHORITY_LOGO", ""),
     "brand_colour": os.environ.get("AUTHORITY_BRAND_COLOUR", "#1d4f91"),
 }
+# The legislation the authority answers requests under (the code of a Legislation:
+# foia, foisa, or one added in the admin). It decides what a citation naming no
+# legislation means when a log is imported: s38(1)(b) is health and safety under FOIA,
+# personal data under FOISA.
+AUTHORITY_LEGISLATION = os.environ.get("AUTHORITY_LEGISLATION", "foia").strip().lower()
 FOILOG_PAGE_SIZE = int(os.environ.get("FOILOG_PAGE_SIZE", "20"))
 # How long browsers and shared caches may show a public page before asking again (with
 # If-None-Match, answered 304 when nothing changed). Short: a withdrawal must not linger.

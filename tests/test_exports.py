@@ -49,7 +49,7 @@ def page_rows(client, params) -> list[dict[str, str]]:
             "outcome": d.outcome,
             "outcome_label": d.get_outcome_display(),
             "exemptions": "; ".join(e.code for e in d.exemptions.all()),
-            "response_date": d.response_date.isoformat(),
+            "response_date": d.response_date.isoformat() if d.response_date else "",
             "narrative": d.response_narrative,
             "keywords": "; ".join(k.name for k in d.keywords.all()),
             "url": f"http://testserver{d.get_absolute_url()}",
@@ -79,6 +79,10 @@ def log(db):
         title="Overtime paid", outcome="refused-cost-limit", response_date=datetime.date(2022, 1, 1)
     )
     DisclosureFactory(title="Drone budget", exemptions=["s40-2"])
+    # From a log that recorded no request, outcome or response date: the oldest.
+    DisclosureFactory(
+        title="Drones index entry", request_text="", outcome="not-recorded", response_date=None
+    )
 
 
 @pytest.mark.parametrize(

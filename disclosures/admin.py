@@ -743,6 +743,27 @@ class DisclosureAdmin(admin.ModelAdmin):
         }
 
 
+class ExemptionForm(forms.ModelForm):
+    """An exemption, its slug made from its code and legislation when left blank
+    (``Exemption.slug_for``), before the form checks that no other has it."""
+
+    class Meta:
+        model = Exemption
+        fields = ("legislation", "code", "slug", "name", "kind", "description", "position")
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["slug"].required = False
+        self.fields["slug"].help_text = _("Left blank, it is made from the code: s40-2.")
+
+    def clean_slug(self) -> str:
+        slug = self.cleaned_data.get("slug")
+        legislation, code = self.cleaned_data.get("legislation"), self.cleaned_data.get("code")
+        if not slug and legislation and code:
+            slug = Exemption.slug_for(code, legislation.code)
+        return slug
+
+
 @admin.register(Legislation)
 class LegislationAdmin(admin.ModelAdmin):
     list_display = ("abbreviation", "name", "code", "provisions", "regulations", "position")
@@ -755,13 +776,8 @@ class ExemptionAdmin(admin.ModelAdmin):
     list_filter = ("legislation", "kind")
     list_select_related = ("legislation",)
     search_fields = ("code", "slug", "name")
-    # Left blank, the slug is made from the code and the legislation (Exemption.slug_for).
+    form = ExemptionForm
     fields = ("legislation", "code", "slug", "name", "kind", "description", "position")
-
-    def get_form(self, request: HttpRequest, obj=None, **kwargs):
-        form = super().get_form(request, obj, **kwargs)
-        form.base_fields["slug"].required = False
-        return form
 
 
 @admin.register(Keyword)

@@ -171,7 +171,7 @@ def test_values_read_with_a_note_are_summarised_too():
 
 
 def test_a_column_where_every_row_is_wrong_is_summarised_in_part(monkeypatch):
-    monkeypatch.setattr("disclosures.imports.plan.SUMMARY_VALUES", 3)
+    monkeypatch.setattr("disclosures.imports.report.SUMMARY_VALUES", 3)
     report = check([log_row(f"A-{n}", outcome=f"Odd {n}") for n in range(5)])
     assert len(report.unrecognised) == 3 and report.more_values == 2
 

@@ -14,6 +14,7 @@ By concern:
 ``files``    reading CSV and XLSX files a row at a time; the file of refused rows
 ``values``   reading cells: references and texts, outcomes, dates, citations, keywords
 ``plan``     which column holds what, which rows are one entry, what each entry does
+``report``   what an import says: its summary, then row by row
 ``writing``  writing entries, their links and their history, a chunk at a time
 ``uploads``  keeping an upload between the admin's check and its import
 
@@ -24,7 +25,6 @@ package.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
 
 from disclosures.imports import known
 from disclosures.imports.files import LogFile, LogFileError, Source
@@ -33,18 +33,13 @@ from disclosures.imports.plan import (
     CHECKING,
     IMPORTING,
     READING,
-    Action,
-    ImportReport,
     Options,
-    PreviewRow,
     Progress,
-    RowResult,
-    ValueCount,
     dry_run,
     is_heading_for,
     options_from,
-    run,
 )
+from disclosures.imports.report import Action, ImportReport, PreviewRow, RowResult, ValueCount
 from disclosures.imports.uploads import (
     MAX_UPLOAD_SIZE,
     discard_upload,
@@ -52,6 +47,7 @@ from disclosures.imports.uploads import (
     kept_upload,
 )
 from disclosures.imports.values import DateOrder, ExemptionIndex
+from disclosures.imports.writing import import_log
 
 __all__ = [
     "CHECKING",
@@ -91,30 +87,3 @@ def read_log(
     its top rows naming at least three columns the import knows, or ``columns`` names.
     Raises ``LogFileError`` when the file cannot be read."""
     return _open_log(source, filename, sheet=sheet, is_heading=is_heading_for(columns or {}))
-
-
-def import_log(
-    log: LogFile,
-    options: Options | None = None,
-    *,
-    user: Any = None,
-    progress: Progress | None = None,
-) -> ImportReport:
-    """Check ``log`` as ``dry_run`` does and write it, in one transaction.
-
-    New references become disclosures, published at 09:00 UK time on their response
-    date (when imported, if the log recorded none), or drafts unless
-    ``options.publish``; existing ones are updated in place, their exemptions and
-    keywords set as the file gives them. Columns absent from the file are left as they
-    are on existing disclosures. The status of an existing disclosure is not changed,
-    except that a published one whose new text the safety check flags returns to draft,
-    as in the admin; a new row the check flags is a draft too. ``user`` is recorded as
-    the last to change each row written, and every row written gets an entry in its
-    history.
-
-    If any row has an error nothing is written and the report says why (``has_errors``),
-    unless ``options.skip_invalid``: then the valid rows are written and the refused
-    ones go to ``options.refused_file``. Raises ``LogFileError`` when the file as a whole
-    cannot be imported, and database errors (after rolling back).
-    """
-    return run(log, options or Options(), write=True, user=user, progress=progress)

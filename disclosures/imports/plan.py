@@ -11,8 +11,6 @@ distinct value not understood), then the rows.
 from __future__ import annotations
 
 import copy
-import enum
-from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -29,6 +27,13 @@ from disclosures.imports.files import (
     RefusedRows,
     cell_text,
 )
+from disclosures.imports.report import (
+    Action,
+    ImportReport,
+    PreviewRow,
+    RowResult,
+    SummaryValues,
+)
 from disclosures.imports.values import (
     DateColumn,
     DateOrder,
@@ -42,13 +47,10 @@ from disclosures.imports.values import (
     read_title,
     unite,
 )
-from disclosures.models import Disclosure, Outcome
+from disclosures.models import Disclosure, Keyword, Outcome
 
 # Entries settled against the log, and written, at a time.
 CHUNK_SIZE = 500
-# Distinct values listed in the summary, per column: a column where every row is wrong
-# needs fixing as a whole, not a list of a hundred thousand values.
-SUMMARY_VALUES = 200
 # Rows previewed, as they would be imported.
 PREVIEW_ROWS = 5
 
@@ -208,135 +210,29 @@ def is_heading_for(given: Mapping[str, str | None]) -> Callable[[str], bool]:
     return is_heading
 
 
-# The report ------------------------------------------------------------------------------
+# The log's keywords ----------------------------------------------------------------------
 
 
-class Action(enum.StrEnum):
-    CREATE = "create"
-    UPDATE = "update"
-    UNCHANGED = "unchanged"
-    SKIP = "left out"
-    ERROR = "error"
-
-
-@dataclass
-class RowResult:
-    """What happens to one row: its number in the file, reference, action and messages.
-
-    For an error row the messages say what is wrong; otherwise they are notes (what an
-    update changes, a citation recorded as its section, why a row is left out).
-    """
-
-    number: int
-    reference: str
-    action: Action
-    messages: list[str] = field(default_factory=list)
-
-
-@dataclass
-class ValueCount:
-    """One distinct value of a column, in how many rows, from which row, and what was
-    made of it: for the summary at the head of a report."""
-
-    column: str
-    value: str
-    rows: int
-    first_row: int
-    message: str
-
-
-@dataclass
-class PreviewRow:
-    """One of the first rows as it would be imported: (field, value) pairs, or what is
-    wrong with it."""
-
-    number: int
-    values: list[tuple[str, str]]
-    messages: list[str]
-
-
-@dataclass
-class ImportReport:
-    """The outcome of a dry run or an import: its summary, then row by row."""
-
-    filename: str
-    columns: list[tuple[str, str]] = field(default_factory=list)
-    ignored_columns: list[str] = field(default_factory=list)
-    column_notes: list[str] = field(default_factory=list)
-    # Each distinct value not understood, and each read with a word to say.
-    unrecognised: list[ValueCount] = field(default_factory=list)
-    noted: list[ValueCount] = field(default_factory=list)
-    more_values: int = 0  # distinct values past SUMMARY_VALUES, not listed
-    preview: list[PreviewRow] = field(default_factory=list)
-    rows: list[RowResult] = field(default_factory=list)
-    counts: Counter[Action] = field(default_factory=Counter)
-    new_keywords: list[str] = field(default_factory=list)
-    outcome_wordings: list[str] = field(default_factory=list)  # wordings not understood
-    refused_file: Path | None = None
-    skip_invalid: bool = False
-    dry_run: bool = True
-    written: bool = False
-
-    @property
-    def unknown_columns(self) -> list[str]:
-        return self.ignored_columns
-
-    @property
-    def error_rows(self) -> list[RowResult]:
-        return [row for row in self.rows if row.action == Action.ERROR]
-
-    @property
-    def errors(self) -> list[str]:
-        """Every error as one line naming its row: "Row 7 (FOI-12): Unknown outcome …"."""
-        return [
-            f"Row {row.number}{f' ({row.reference})' if row.reference else ''}: {message}"
-            for row in self.error_rows
-            for message in row.messages
-        ]
-
-    @property
-    def has_errors(self) -> bool:
-        return self.counts[Action.ERROR] > 0
-
-    @property
-    def to_write(self) -> int:
-        """Rows an import creates or updates."""
-        return self.counts[Action.CREATE] + self.counts[Action.UPDATE]
-
-    def summary(self) -> str:
-        """The counts in words: "3 to create, 1 to update, 2 unchanged, 0 left out, 0 with
-        errors" (after an import: "created", "updated"; with --skip-invalid: "refused")."""
-        counts = self.counts
-        created, updated = ("created", "updated") if self.written else ("to create", "to update")
-        errors = "refused" if self.skip_invalid else "with errors"
-        return (
-            f"{counts[Action.CREATE]} {created}, {counts[Action.UPDATE]} {updated}, "
-            f"{counts[Action.UNCHANGED]} unchanged, {counts[Action.SKIP]} left out, "
-            f"{counts[Action.ERROR]} {errors}"
-        )
-
-
-class _Values:
-    """The distinct values of the summary, counted as rows are checked."""
+class Keywords:
+    """The log's keywords by lower-case name, and the names rows give that it has not
+    (``new``): made by the writer (``writing.Writer``) when their entries are written."""
 
     def __init__(self) -> None:
-        self.seen: dict[tuple[bool, str, str], ValueCount] = {}
-        self.per_column: Counter[str] = Counter()
-        self.more = 0
+        self.by_name: dict[str, int] = {}
+        self.slugs: set[str] = set()
+        for pk, name, slug in Keyword.objects.values_list("pk", "name", "slug"):
+            self.by_name[name.lower()] = pk
+            self.slugs.add(slug)
+        self.new: dict[str, str] = {}  # lower-case name → name as first written
+        self.created: list[str] = []
 
-    def add(self, error: bool, column: str, value: str, number: int, message: str) -> None:
-        key = (error, column, value)
-        if key in self.seen:
-            self.seen[key].rows += 1
-        elif self.per_column[column] < SUMMARY_VALUES:
-            self.per_column[column] += 1
-            self.seen[key] = ValueCount(column, value, 1, number, message)
-        else:
-            self.more += 1
+    def note(self, name: str) -> None:
+        if name.lower() not in self.by_name and name.lower() not in self.new:
+            self.new[name.lower()] = name
 
-    def listed(self, error: bool) -> list[ValueCount]:
-        found = [count for (is_error, _, _), count in self.seen.items() if is_error == error]
-        return sorted(found, key=lambda c: (c.column, -c.rows, c.first_row))
+    def ids(self, names: Iterable[str]) -> set[int | None]:
+        """The ids of keywords by name (None for one the log has not)."""
+        return {self.by_name.get(name.lower()) for name in names}
 
 
 # Checking rows ---------------------------------------------------------------------------
@@ -433,7 +329,7 @@ class _Readers:
 _DATE_FIELDS = {known.RECEIVED_DATE: "received_date", known.RESPONSE_DATE: "response_date"}
 
 
-def _check_row(row: LogRow, readers: _Readers, values: _Values) -> Entry:
+def _check_row(row: LogRow, readers: _Readers, values: SummaryValues) -> Entry:
     """One row as an entry, with its errors and notes; nothing read from the log."""
     columns = readers.columns
     reference = cell_text(columns.cell(row, known.REFERENCE))
@@ -545,20 +441,23 @@ def _survey(log: LogFile, columns: Columns, progress: Progress | None) -> _Surve
 # Running an import -----------------------------------------------------------------------
 
 
+# Makes what writes an import's entries, a chunk at a time, from the log's keywords and
+# exemptions (see ``writing.import_log``).
+WriterFor = Callable[["Keywords", ExemptionIndex], Callable[[list["Entry"]], None]]
+
+
 def run(
     log: LogFile,
     options: Options,
     *,
-    write: bool,
-    user: Any = None,
+    writer_for: WriterFor | None = None,
     progress: Progress | None = None,
 ) -> ImportReport:
-    """Read ``log`` twice, check every row, settle each entry against the log and, when
-    ``write``, write it: in one transaction, rolled back if any row has an error (unless
-    ``options.skip_invalid``). Returns the report. Raises ``LogFileError`` when the file
-    as a whole cannot be imported."""
-    from disclosures.imports.writing import Keywords, Writer
-
+    """Read ``log`` twice, check every row, settle each entry against the log and, with
+    a ``writer_for``, write it: in one transaction, rolled back if any row has an error
+    (unless ``options.skip_invalid``). Returns the report. Raises ``LogFileError`` when
+    the file as a whole cannot be imported."""
+    write = writer_for is not None
     columns = Columns.of(log, options.columns)
     report = ImportReport(
         log.filename,
@@ -581,15 +480,15 @@ def run(
             )
 
     labels = {f.attribute: f.label for f in known.FIELDS if f.attribute}
-    values = _Values()
+    values = SummaryValues()
     keywords = Keywords()
     refused = None
     if write and options.skip_invalid and options.refused_file is not None:
         refused = RefusedRows(options.refused_file, log.headings)
     settling = _Settling(log, options, report, keywords, refused)
     with transaction.atomic():
-        writer = Writer(log, options, keywords, readers.exemptions, user) if write else None
-        settling.writer = writer
+        if writer_for is not None:
+            settling.write = writer_for(keywords, readers.exemptions)
         merging: dict[str, Entry] = {}
         stage = IMPORTING if write else CHECKING
         for done, row in enumerate(log.rows(), 1):
@@ -616,9 +515,7 @@ def run(
         report.outcome_wordings = sorted(
             {v.value for v in report.unrecognised if v.column == columns.heading(known.OUTCOME)}
         )
-        report.new_keywords = sorted(keywords.new.values(), key=str.lower) + sorted(
-            keywords.created, key=str.lower
-        )
+        report.new_keywords = sorted([*keywords.new.values(), *keywords.created], key=str.lower)
         if refused is not None:
             refused.close()
             if refused.count:
@@ -666,12 +563,12 @@ class _Settling:
         log: LogFile,
         options: Options,
         report: ImportReport,
-        keywords: Any,
+        keywords: Keywords,
         refused: RefusedRows | None,
     ) -> None:
         self.log, self.options, self.report = log, options, report
         self.keywords, self.refused = keywords, refused
-        self.writer: Any = None
+        self.write: Callable[[list[Entry]], None] | None = None
         self.chunk: list[Entry] = []
 
     def add(self, entry: Entry) -> None:
@@ -703,8 +600,8 @@ class _Settling:
                     messages.insert(0, "Changes " + _join(_changes(entry)) + ".")
                 self._report(entry, entry.action, messages)
         # An all-or-nothing import stops writing at its first error: it is rolled back.
-        if self.writer is not None and (self.options.skip_invalid or not self.report.has_errors):
-            self.writer.write([e for e in valid if e.action in (Action.CREATE, Action.UPDATE)])
+        if self.write is not None and (self.options.skip_invalid or not self.report.has_errors):
+            self.write([e for e in valid if e.action in (Action.CREATE, Action.UPDATE)])
 
     def _refuse(self, entry: Entry) -> None:
         first = True
@@ -745,7 +642,7 @@ def _changes(entry: Entry) -> list[str]:
 # Settling entries against the log --------------------------------------------------------
 
 
-def settle(entries: list[Entry], keywords: Any, options: Options) -> None:
+def settle(entries: list[Entry], keywords: Keywords, options: Options) -> None:
     """Decide create, update or unchanged for each entry, from the log as it is, in a
     few queries for the whole chunk; an update refused to staff who may not change
     entries is an error."""
@@ -855,7 +752,7 @@ def dry_run(
 ) -> ImportReport:
     """Check every row of ``log`` against the log and report what an import would do.
     Writes nothing. Raises ``LogFileError`` when the file as a whole cannot be imported."""
-    return run(log, options or Options(), write=False, progress=progress)
+    return run(log, options or Options(), progress=progress)
 
 
 def options_from(items: Iterable[str], what: str) -> dict[str, str | None]:

@@ -14,7 +14,8 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from disclosures.imports.files import LogFile
-from disclosures.imports.plan import NOT_RECORDED_VALUES, Action, Entry, Options
+from disclosures.imports.plan import NOT_RECORDED_VALUES, Entry, Keywords, Options, Progress, run
+from disclosures.imports.report import Action, ImportReport
 from disclosures.imports.values import ExemptionIndex
 from disclosures.models import Disclosure, Keyword
 
@@ -23,42 +24,6 @@ from disclosures.models import Disclosure, Keyword
 # date is published when it is imported: nothing else says when it was.
 PUBLISHED_AT_TIME = dt.time(9, 0)
 UK = ZoneInfo("Europe/London")
-
-
-class Keywords:
-    """Keywords by lower-case name: the database's, plus those the import makes."""
-
-    def __init__(self) -> None:
-        self.by_name: dict[str, int] = {}
-        self.slugs: set[str] = set()
-        for pk, name, slug in Keyword.objects.values_list("pk", "name", "slug"):
-            self.by_name[name.lower()] = pk
-            self.slugs.add(slug)
-        self.new: dict[str, str] = {}  # lower-case name → name as first written
-        self.created: list[str] = []
-
-    def note(self, name: str) -> None:
-        if name.lower() not in self.by_name and name.lower() not in self.new:
-            self.new[name.lower()] = name
-
-    def create_new(self) -> None:
-        """Make the keywords noted that the log has not, with slugs not yet taken."""
-        keywords = []
-        for name in self.new.values():
-            base = slugify(name)[:90].strip("-")
-            slug, n = base, 1
-            while slug in self.slugs:
-                n += 1
-                slug = f"{base}-{n}"
-            self.slugs.add(slug)
-            keywords.append(Keyword(name=name, slug=slug))
-        for keyword in Keyword.objects.bulk_create(keywords, batch_size=1000):
-            self.by_name[keyword.name.lower()] = keyword.pk
-            self.created.append(keyword.name)
-        self.new = {}
-
-    def ids(self, names: Iterable[str]) -> set[int | None]:
-        return {self.by_name.get(name.lower()) for name in names}
 
 
 def _in_database_order(pks: Iterable[int]) -> dict[int, tuple[int, str]]:
@@ -89,7 +54,7 @@ class Writer:
     def write(self, entries: Sequence[Entry]) -> None:
         if not entries:
             return
-        self.keywords.create_new()
+        self._make_new_keywords()
         keyword_ids = {
             entry.reference: {pk for pk in self.keywords.ids(entry.keyword_names or ()) if pk}
             for entry in entries
@@ -110,6 +75,24 @@ class Writer:
         states = self._create(creates, keyword_ids, in_order, listed)
         states += self._update(updates, keyword_ids, listed)
         Disclosure.record_changes(states, by=self.user)
+
+    def _make_new_keywords(self) -> None:
+        """Make the keywords the rows noted that the log has not, with slugs not yet
+        taken."""
+        book = self.keywords
+        made = []
+        for name in book.new.values():
+            base = slugify(name)[:90].strip("-")
+            slug, n = base, 1
+            while slug in book.slugs:
+                n += 1
+                slug = f"{base}-{n}"
+            book.slugs.add(slug)
+            made.append(Keyword(name=name, slug=slug))
+        for keyword in Keyword.objects.bulk_create(made, batch_size=1000):
+            book.by_name[keyword.name.lower()] = keyword.pk
+            book.created.append(keyword.name)
+        book.new = {}
 
     def _create(self, entries, keyword_ids, in_order, listed) -> list:
         # Every write of a disclosure recomputes its search vector and search words, the
@@ -237,3 +220,35 @@ def _set_links(
     ]
     if rows:
         through.objects.bulk_create(rows)
+
+
+def import_log(
+    log: LogFile,
+    options: Options | None = None,
+    *,
+    user: Any = None,
+    progress: Progress | None = None,
+) -> ImportReport:
+    """Check ``log`` as ``dry_run`` does and write it, in one transaction.
+
+    New references become disclosures, published at 09:00 UK time on their response
+    date (when imported, if the log recorded none), or drafts unless
+    ``options.publish``; existing ones are updated in place, their exemptions and
+    keywords set as the file gives them. Columns absent from the file are left as they
+    are on existing disclosures. The status of an existing disclosure is not changed,
+    except that a published one whose new text the safety check flags returns to draft,
+    as in the admin; a new row the check flags is a draft too. ``user`` is recorded as
+    the last to change each row written, and every row written gets an entry in its
+    history.
+
+    If any row has an error nothing is written and the report says why (``has_errors``),
+    unless ``options.skip_invalid``: then the valid rows are written and the refused
+    ones go to ``options.refused_file``. Raises ``LogFileError`` when the file as a whole
+    cannot be imported, and database errors (after rolling back).
+    """
+    options = options or Options()
+
+    def writer_for(keywords: Keywords, exemptions: ExemptionIndex):
+        return Writer(log, options, keywords, exemptions, user).write
+
+    return run(log, options, writer_for=writer_for, progress=progress)

@@ -354,3 +354,11 @@ def test_an_authority_legislation_not_in_the_log_stops_the_import(db, settings):
     settings.AUTHORITY_LEGISLATION = "narnia"
     with pytest.raises(LogFileError, match="AUTHORITY_LEGISLATION is 'narnia'"):
         ExemptionIndex.load()
+
+
+def test_a_legislation_named_that_the_log_has_not_is_an_error_not_another_reading(db):
+    Exemption.objects.filter(legislation="eisr").delete()
+    Legislation.objects.filter(code="foisa").update(regulations=None)
+    Legislation.objects.filter(code="eisr").delete()
+    with pytest.raises(ValueError, match=r"cited with legislation the log has not \(eisr\)"):
+        ExemptionIndex.load().read("reg 10(4)(a) EISR")

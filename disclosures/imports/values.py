@@ -16,6 +16,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.utils import timezone
@@ -412,8 +413,6 @@ class ExemptionIndex:
     def load(cls) -> ExemptionIndex:
         """The exemptions and legislation of the database, in two queries. Raises
         ``LogFileError`` when ``AUTHORITY_LEGISLATION`` names no legislation."""
-        from django.conf import settings
-
         legislations = [
             _Legislation(code, abbreviation, provisions == Legislation.Provisions.REGULATIONS, regs)
             for code, abbreviation, provisions, regs in Legislation.objects.values_list(
@@ -449,7 +448,9 @@ class ExemptionIndex:
         return self.legislations.get(legislation.regulations or "")
 
     def _named(self, code: str) -> str:
-        """A name found in a citation, as a legislation's code."""
+        """A name found in a citation, as a legislation's code: "EIR" without saying
+        which is the regulations beside the authority's Act (EISR for FOISA), or the
+        EIR when its Act has none."""
         if code == known.AUTHORITY_REGULATIONS:
             regulations = self._regulations_of(self.authority.code)
             return regulations.code if regulations else "eir"
@@ -598,11 +599,16 @@ class ExemptionIndex:
 
     def _legislation_of(self, citation: _Cited, named: set[str | None]) -> _Legislation:
         if citation.legislation:
+            if citation.legislation not in self.legislations:
+                raise ValueError(
+                    f"{citation.key} is cited with legislation the log has not "
+                    f"({citation.legislation}): add it in the admin."
+                )
             return self.legislations[citation.legislation]
         by_regulation = bool(citation.by_regulation)
         alike = [
             code
-            for code in named
+            for code in named & set(self.legislations)
             if code and self.legislations[code].by_regulation == by_regulation
         ]
         if len(alike) == 1:

@@ -18,6 +18,7 @@ from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -78,11 +79,13 @@ IMPORT_REPORT_ROWS = 2000
 class ImportLogForm(forms.Form):
     file = forms.FileField(
         label=_("Log file"),
-        help_text=_(
-            "A CSV or Excel (.xlsx) file, one disclosure a row, of at most %(size)d MB. "
-            "Larger logs are imported with manage.py import_log, which has no limit."
-        )
-        % {"size": imports.MAX_UPLOAD_SIZE // (1024 * 1024)},
+        help_text=format_lazy(
+            _(
+                "A CSV or Excel (.xlsx) file, one disclosure a row, of at most {size} MB. "
+                "Larger logs are imported with manage.py import_log, which has no limit."
+            ),
+            size=imports.MAX_UPLOAD_SIZE // (1024 * 1024),
+        ),
     )
     sheet = forms.CharField(
         label=_("Sheet"),

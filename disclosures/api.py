@@ -39,7 +39,7 @@ from rest_framework.routers import DefaultRouter
 
 from disclosures import timeliness
 from disclosures.filters import DisclosureFilter
-from disclosures.models import Disclosure, Document, Exemption, Keyword, Outcome
+from disclosures.models import NEWEST_FIRST, Disclosure, Document, Exemption, Keyword, Outcome
 from disclosures.results import exemptions_with_public_counts
 
 
@@ -93,6 +93,7 @@ class DisclosureSerializer(serializers.ModelSerializer):
         extra_kwargs = {
             "published_at": {"help_text": _("When it was published.")},
             "updated_at": {"help_text": _("When it last changed.")},
+            "response_date": {"help_text": _("Null when the log it came from recorded none.")},
         }
 
 
@@ -153,13 +154,15 @@ class DisclosureCursorPagination(CursorPagination):
     last one ended, through the index, with no COUNT and no OFFSET, so the thousandth
     page costs what the first does, and disclosures published during a walk do not shift
     the pages. The position is (response date, id), unique, so any number of disclosures
-    answered on one day are walked without skipping or repeating any.
+    answered on one day are walked without skipping or repeating any. Entries with no
+    response date count as the oldest (``models.NEWEST_FIRST``); their position has an
+    empty date.
     """
 
     page_size = 50
     page_size_query_param = "page_size"
     max_page_size = 500
-    ordering = ("-response_date", "-id")
+    ordering = NEWEST_FIRST
 
     def paginate_queryset(self, queryset, request: Request, view=None) -> list[Disclosure]:
         self.request = request
@@ -171,12 +174,13 @@ class DisclosureCursorPagination(CursorPagination):
         newest_first = request.query_params.get("sort") != DisclosureFilter.Sort.OLDEST
         # Walking towards older rows: newest first forwards, or oldest first backwards.
         older = newest_first != reverse
-        queryset = queryset.order_by(
-            *(("-response_date", "-id") if older else ("response_date", "id"))
-        )
-        if position is not None:
-            queryset = _beyond(queryset, position, older)
-        rows = list(queryset[: self.page_size + 1])
+        queryset = queryset.in_date_order(newest_first=older)
+        parts = [queryset] if position is None else _beyond(queryset, position, older)
+        rows = []
+        for part in parts:
+            rows += part[: self.page_size + 1 - len(rows)]
+            if len(rows) > self.page_size:
+                break
         more = len(rows) > self.page_size
         self.page = rows[: self.page_size]
         if reverse:
@@ -186,17 +190,18 @@ class DisclosureCursorPagination(CursorPagination):
             self.has_previous, self.has_next = position is not None, more
         return self.page
 
-    def _position(self, cursor: Cursor | None) -> tuple[datetime.date, int] | None:
+    def _position(self, cursor: Cursor | None) -> tuple[datetime.date | None, int] | None:
         if cursor is None or cursor.position is None:
             return None
         date, _separator, pk = cursor.position.partition("_")
         try:
-            return datetime.date.fromisoformat(date), int(pk)
+            return (datetime.date.fromisoformat(date) if date else None), int(pk)
         except ValueError:
             raise NotFound(self.invalid_cursor_message) from None
 
     def _link(self, row: Disclosure, reverse: bool) -> str:
-        position = f"{row.response_date.isoformat()}_{row.pk}"
+        date = row.response_date.isoformat() if row.response_date else ""
+        position = f"{date}_{row.pk}"
         return self.encode_cursor(Cursor(offset=0, reverse=reverse, position=position))
 
     def get_next_link(self) -> str | None:
@@ -206,13 +211,21 @@ class DisclosureCursorPagination(CursorPagination):
         return self._link(self.page[0], reverse=True) if self.has_previous and self.page else None
 
 
-def _beyond(queryset, position: tuple[datetime.date, int], older: bool):
-    """The rows after ``position`` in the walk's order. The plain date bound lets the
-    index start at the position instead of reading every row before it."""
+def _beyond(queryset, position: tuple[datetime.date | None, int], older: bool) -> list:
+    """The rows after ``position`` in the walk's order, as querysets read one after the
+    other: undated entries are the oldest, and each part has a plain date bound (or
+    none), which lets the index start at the position instead of reading every row
+    before it."""
     date, pk = position
+    undated = queryset.filter(response_date__isnull=True)
+    if date is None:
+        if older:
+            return [undated.filter(id__lt=pk)]
+        return [undated.filter(id__gt=pk), queryset.filter(response_date__isnull=False)]
     if older:
-        return queryset.filter(response_date__lte=date).exclude(response_date=date, id__gte=pk)
-    return queryset.filter(response_date__gte=date).exclude(response_date=date, id__lte=pk)
+        dated = queryset.filter(response_date__lte=date).exclude(response_date=date, id__gte=pk)
+        return [dated, undated]
+    return [queryset.filter(response_date__gte=date).exclude(response_date=date, id__lte=pk)]
 
 
 class Gone(APIException):

@@ -35,6 +35,16 @@ from django.utils import timezone
 from disclosures.models import FacetBitmap, FacetSnapshot
 
 EPOCH = datetime.date(1970, 1, 1)
+# The "day" of an entry with no response date: before every other, as the log's order
+# has it (``models.NEWEST_FIRST``), and numpy's NaT, so no month is made of it.
+UNDATED = np.iinfo(np.int64).min
+
+
+def day_of(date: datetime.date | None) -> int:
+    """A response date as a snapshot numbers it: days since 1970, or ``UNDATED``."""
+    return UNDATED if date is None else (date - EPOCH).days
+
+
 # The facet each kind of bitmap counts, as ``counting`` names them, and
 # whether its values are ids.
 FACETS = {
@@ -63,7 +73,7 @@ class Snapshot:
     value, one row per value."""
 
     size: int
-    days: np.ndarray  # by position, so ascending: a response date as days since 1970
+    days: np.ndarray  # by position, so ascending: a response date as ``day_of`` has it
     ids: np.ndarray  # by position: ascending within each day
     ids_in_order: np.ndarray  # the disclosures' ids, ascending
     positions_in_order: np.ndarray  # and their positions
@@ -108,8 +118,9 @@ class Snapshot:
         return bits & ~pack(self.positions_of(ids), self.size) if ids else bits
 
     def dated(self, first: datetime.date | None, last: datetime.date | None) -> np.ndarray:
-        """The positions of the entries answered from ``first`` to ``last``, inclusive."""
-        lo = 0 if first is None else np.searchsorted(self.days, (first - EPOCH).days, "left")
+        """The positions of the entries answered from ``first`` to ``last``, inclusive
+        (undated entries, answered on no day, are never among them)."""
+        lo = np.searchsorted(self.days, UNDATED + 1 if first is None else day_of(first), "left")
         hi = self.size
         if last is not None:
             hi = np.searchsorted(self.days, (last - EPOCH).days, "right")
@@ -343,7 +354,7 @@ def counts(results: Results) -> tuple[int, dict[str, Counter]]:
 
 
 def page_ids(
-    results: Results, changed_found: list[tuple[datetime.date, int]], ranks: range
+    results: Results, changed_found: list[tuple[datetime.date | None, int]], ranks: range
 ) -> list[int]:
     """The ids of the results at these ``ranks``, oldest first (rank 0: the oldest).
 
@@ -368,9 +379,9 @@ def page_ids(
 
     # Each changed result's rank: the snapshot's results before it, and the changed
     # ones before it.
-    later = sorted(changed_found)
+    later = sorted((day_of(day), pk) for day, pk in changed_found)
     changed_rank = {
-        results_before(snapshot.positions_before((day - EPOCH).days, pk)) + n: pk
+        results_before(snapshot.positions_before(day, pk)) + n: pk
         for n, (day, pk) in enumerate(later)
     }
     ranks_of_changed = sorted(changed_rank)
@@ -666,7 +677,8 @@ def take_snapshot(min_documents: int | None = None) -> FacetSnapshot | None:
             """
             CREATE TEMPORARY TABLE snapshot_position AS
             SELECT id, response_date,
-                   (row_number() OVER (ORDER BY response_date, id) - 1)::int AS position
+                   (row_number() OVER (ORDER BY response_date NULLS FIRST, id) - 1)::int
+                       AS position
               FROM disclosures_disclosure
              WHERE disclosures_is_public(status, published_at)
             """
@@ -687,9 +699,11 @@ def take_snapshot(min_documents: int | None = None) -> FacetSnapshot | None:
         cursor.execute(
             """
             SELECT coalesce(array_agg(id ORDER BY position), '{}'),
-                   coalesce(array_agg(response_date - DATE '1970-01-01' ORDER BY position), '{}')
+                   coalesce(array_agg(coalesce(response_date - DATE '1970-01-01', %s)
+                                      ORDER BY position), '{}')
               FROM snapshot_position
-            """
+            """,
+            [UNDATED],
         )
         ids, days = (np.array(values, dtype="<i8") for values in cursor.fetchone())
         snapshot = FacetSnapshot.objects.create(

@@ -26,7 +26,7 @@ Columns, in this order; new ones are only ever added at the end:
 ``outcome``        machine value, e.g. ``granted-in-part`` (see ``/api/v1/outcomes/``)
 ``outcome_label``  the outcome in words
 ``exemptions``     codes cited, e.g. ``s40(2); s31(1)(a)``
-``response_date``  ISO date, ``2024-03-01``
+``response_date``  ISO date, ``2024-03-01``; empty when the log recorded none
 ``narrative``      the response
 ``keywords``       names, joined by ``; ``
 ``url``            the disclosure's permalink
@@ -194,7 +194,7 @@ def _rows(queryset: QuerySet, site: str, labels: dict[str, str]) -> Iterator[dic
             "outcome": outcome,
             "outcome_label": labels.get(outcome, outcome),
             "exemptions": named(exemption_ids, exemptions),
-            "response_date": date.isoformat(),
+            "response_date": date.isoformat() if date else "",
             "narrative": narrative,
             "keywords": named(keyword_ids, keywords),
             "url": site + reverse("disclosures:detail", kwargs={"reference": reference}),
@@ -358,9 +358,7 @@ def _download(request: HttpRequest, kind: str) -> HttpResponse:
         )
     filterset = results.filterset
     newest_first = filterset.cleaned("sort") != DisclosureFilter.Sort.OLDEST
-    rows = filterset.qs.order_by(
-        *(("-response_date", "-id") if newest_first else ("response_date", "id"))
-    )
+    rows = filterset.qs.in_date_order(newest_first)
     content_type, write = KINDS[kind]
     return StreamedDownload(
         in_blocks(write(records(rows, site))),
@@ -423,7 +421,7 @@ def build_whole_log_file(built: WholeLogFile) -> WholeLogFile:
                 with connection.cursor() as cursor:
                     cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
             version = freshness.log_state().digest
-            public = Disclosure.objects.public().order_by("-response_date", "-id")
+            public = Disclosure.objects.public().in_date_order()
             counted = []
 
             def each_row() -> Iterator[dict[str, str]]:

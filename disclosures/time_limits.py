@@ -122,8 +122,9 @@ class WorkingCalendar:
             known = [timezone.localdate()]
         return cls(law or authority_law(), min(known).year, min(max(known).year + 1, 9999))
 
-    def covers(self, *dates: datetime.date) -> bool:
-        return all(self.first_year <= day.year <= self.last_year for day in dates)
+    def covers(self, *dates: datetime.date | None) -> bool:
+        """Whether every date of ``dates`` (Nones ignored) is in the calendar's years."""
+        return all(self.first_year <= day.year <= self.last_year for day in dates if day)
 
     def is_working_day(self, day: datetime.date) -> bool:
         return bool(np.is_busday(day, busdaycal=self._calendar))
@@ -180,7 +181,7 @@ class AnswerTime:
 
 def answer_time(
     received: datetime.date | None,
-    answered: datetime.date,
+    answered: datetime.date | None,
     *,
     clarified: datetime.date | None = None,
     awaiting_clarification: bool = False,
@@ -193,11 +194,11 @@ def answer_time(
     ``extended_to``: the extended due date.
 
     None when the time cannot be told, and it is never assumed to be in time: the received
-    date is unknown, a clarification's answer is unknown, or the dates contradict each
-    other (answered before received or before the clarification), or it would be due
-    after 31 December 9999.
+    or the answer's date is unknown, a clarification's answer is unknown, or the dates
+    contradict each other (answered before received or before the clarification), or it
+    would be due after 31 December 9999.
     """
-    if received is None or awaiting_clarification:
+    if received is None or answered is None or awaiting_clarification:
         return None
     counted_from = max(received, clarified) if clarified else received
     if answered < counted_from:

@@ -285,7 +285,8 @@ def figures(queryset: QuerySet) -> Figures:
             extended_to=extended_to,
             calendar=calendar,
         )
-        for period in (*periods_of(answered), overall):
+        # An answer whose log recorded no date is in no quarter or year: only overall.
+        for period in (*(periods_of(answered) if answered else ()), overall):
             period.count_answers(time, n)
             period.extended += n if extended_to else 0
             if reviewed:

@@ -18,7 +18,7 @@ from django.views.generic import TemplateView, View
 
 from disclosures import freshness, search, statistics, theme, time_limits, timeliness
 from disclosures.filters import DisclosureFilter
-from disclosures.models import Disclosure, Document, Exemption, Keyword
+from disclosures.models import Disclosure, Document, Exemption, Keyword, Legislation
 from disclosures.results import Results, exemptions_with_public_counts
 
 
@@ -180,7 +180,8 @@ class ExemptionListView(TemplateView):
     template_name = "disclosures/exemption_list.html"
 
     def get_context_data(self, **kwargs) -> dict:
-        return super().get_context_data(exemptions=exemptions_with_public_counts(), **kwargs)
+        exemptions = Legislation.exemptions_listed(exemptions_with_public_counts())
+        return super().get_context_data(exemptions=exemptions, **kwargs)
 
 
 class ExemptionView(FilteredLogView):
@@ -188,7 +189,9 @@ class ExemptionView(FilteredLogView):
     filter_name = "exemption"
 
     def get(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        self.exemption = get_object_or_404(Exemption, slug=kwargs["slug"])
+        self.exemption = get_object_or_404(
+            Exemption.objects.select_related("legislation"), slug=kwargs["slug"]
+        )
         return super().get(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs) -> dict:

@@ -349,6 +349,12 @@ if AUTHORITY_NATION not in AUTHORITY_NATIONS:
     raise ImproperlyConfigured(
         f"AUTHORITY_NATION must be one of {', '.join(AUTHORITY_NATIONS)}, not {AUTHORITY_NATION!r}"
     )
+
+# The legislation the authority answers requests under (the code of a Legislation:
+# foia, foisa, or one added in the admin). It decides what a citation naming no
+# legislation means when a log is imported: s38(1)(b) is health and safety under FOIA,
+# personal data under FOISA.
+AUTHORITY_LEGISLATION = os.environ.get("AUTHORITY_LEGISLATION", "foia").strip().lower()
 FOILOG_PAGE_SIZE = int(os.environ.get("FOILOG_PAGE_SIZE", "20"))
 # How long browsers and shared caches may show a public page before asking again (with
 # If-None-Match, answered 304 when nothing changed). Short: a withdrawal must not linger.

@@ -5,7 +5,7 @@ from django.contrib.auth.models import Permission, User
 from django.urls import reverse
 
 from disclosures.admin import HANDLING_FIELDS
-from disclosures.models import Change, Disclosure
+from disclosures.models import Change, Disclosure, Exemption, Legislation
 from tests.admin_forms import disclosure_form_data
 from tests.factories import DisclosureFactory
 
@@ -210,3 +210,44 @@ def test_a_review_completed_before_it_was_requested_is_refused(admin_client):
     url = reverse("admin:disclosures_disclosure_change", args=[disclosure.pk])
     errors = admin_client.post(url, data).context["adminform"].form.errors
     assert errors["review_completed"] == ["A review is completed after it is requested."]
+
+
+EXEMPTION_ADD = reverse("admin:disclosures_exemption_add")
+
+
+def add_exemption(client, **fields):
+    data = {"legislation": "foisa", "name": "Test", "kind": "qualified", "position": 0} | fields
+    return client.post(EXEMPTION_ADD, data)
+
+
+def test_an_exemption_added_in_the_admin_gets_a_slug_of_its_legislation(admin_client):
+    response = add_exemption(admin_client, code="s35(1)(d)", slug="")
+    assert response.status_code == 302
+    assert Exemption.objects.get(legislation="foisa", code="s35(1)(d)").slug == "foisa-s35-1-d"
+
+
+def test_a_code_taken_in_its_legislation_is_refused_with_a_message(admin_client):
+    response = add_exemption(admin_client, code="s38(1)(b)", slug="")
+    assert response.status_code == 200
+    assert "This legislation already has an exemption so cited." in response.content.decode()
+
+
+def test_a_slug_taken_is_refused_with_a_message_not_a_server_error(admin_client):
+    response = add_exemption(admin_client, code="s38 (1) (b)", slug="")
+    assert response.status_code == 200
+    assert "Exemption with this Slug already exists." in response.content.decode()
+
+
+def test_legislation_can_be_added_in_the_admin(admin_client):
+    response = admin_client.post(
+        reverse("admin:disclosures_legislation_add"),
+        {
+            "code": "ire",
+            "abbreviation": "FOI Act 2014",
+            "name": "Freedom of Information Act 2014",
+            "provisions": "sections",
+            "position": 50,
+        },
+    )
+    assert response.status_code == 302
+    assert Legislation.objects.get(code="ire").abbreviation == "FOI Act 2014"

@@ -151,7 +151,7 @@ def test_the_admin_import_queues_a_refresh_and_does_not_wait(admin_client, small
         "/admin/disclosures/disclosure/import/", {"file": upload, "publish": "on"}
     )
     token = re.search(r'name="token" value="([^"]+)"', checked.content.decode()).group(1)
-    admin_client.post("/admin/disclosures/disclosure/import/", {"token": token})
+    admin_client.post("/admin/disclosures/disclosure/import/", {"token": token, "import": "1"})
     assert Disclosure.objects.public().count() == 6
     queued = DBTaskResult.objects.filter(task_path=tasks.refresh_search_data.module_path)
     assert queued.get().status == "READY"

@@ -5,6 +5,7 @@ import datetime
 import pytest
 from django.urls import reverse
 
+from disclosures.models import Outcome
 from tests.factories import DisclosureFactory
 
 pytestmark = pytest.mark.django_db
@@ -56,6 +57,40 @@ def test_detail_shows_everything_the_disclosure_holds(client):
     assert "Having completed enquiries, none are held." in html
     assert "Information not held" in html
     assert "24 February 2022" in html
+
+
+def test_detail_of_an_entry_whose_log_recorded_little_says_not_recorded(client):
+    disclosure = DisclosureFactory(
+        title="Index entry",
+        request_text="",
+        response_narrative="",
+        outcome=Outcome.NOT_RECORDED,
+        response_date=None,
+        original_url="https://www.example.org/foi/16495",
+    )
+    response = client.get(disclosure.get_absolute_url())
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert '<span class="tag tag--not-recorded">Not recorded</span>' in html
+    assert "<dt>Response date</dt><dd>Not recorded</dd>" in html
+    assert "did not record the request" in html and "did not record the response" in html
+    assert "<dt>Original publication</dt>" in html
+    assert 'href="https://www.example.org/foi/16495" rel="external noreferrer"' in html
+    assert '"dateCreated"' not in html
+
+
+def test_detail_shows_the_received_date_when_known(client):
+    disclosure = DisclosureFactory(received_date=datetime.date(2022, 1, 10))
+    html = client.get(disclosure.get_absolute_url()).content.decode()
+    assert '<dt>Received</dt><dd><time datetime="2022-01-10">10 January 2022</time>' in html
+    assert "Original publication" not in html
+
+
+def test_detail_names_the_legislation_of_each_exemption(client):
+    disclosure = DisclosureFactory(exemptions=["foisa-s38-1-b", "s40-2"])
+    html = client.get(disclosure.get_absolute_url()).content.decode()
+    assert "s38(1)(b) Personal information: third parties</a> " in html
+    assert "(FOISA, absolute)" in html and "(FOIA, absolute)" in html
 
 
 @pytest.mark.parametrize("rows", [1, 10])
@@ -120,6 +155,40 @@ def test_exemption_list_explains_and_counts(client, unpublished):
     assert rows["s40-2"] == 1
     assert rows["s24-1"] == 0  # cited only by unpublished entries
     assert "Qualified" in html and "Absolute" in html
+
+
+def test_exemption_list_is_by_legislation_and_leaves_other_countries_out(client):
+    DisclosureFactory(exemptions=["eisr-10-5-e"])
+    html = client.get(reverse("disclosures:exemptions")).content.decode()
+    assert "Freedom of Information Act 2000 (FOIA)</h2>" in html
+    assert "Environmental Information Regulations 2004 (EIR)</h2>" in html
+    # Scotland's exemptions only where this log cites them.
+    assert "Environmental Information (Scotland) Regulations 2004 (EISR)</h2>" in html
+    assert "reg 10(5)(e) Commercial or industrial confidentiality" in html
+    assert "(FOISA)</h2>" not in html and "reg 10(4)(a)" not in html
+
+
+def test_a_scottish_authority_lists_foisa_and_the_eisr(client, settings):
+    settings.AUTHORITY_LEGISLATION = "foisa"
+    html = client.get(reverse("disclosures:exemptions")).content.decode()
+    assert "Freedom of Information (Scotland) Act 2002 (FOISA)</h2>" in html
+    assert "s38(1)(b) Personal information: third parties" in html
+    assert "(EISR)</h2>" in html and "(FOIA)</h2>" not in html
+
+
+def test_exemption_list_query_count_is_constant(client, django_assert_num_queries):
+    DisclosureFactory.create_batch(5, exemptions=["s40-2", "foisa-s30-c"])
+    # validators, a look for a snapshot (none on a log this small), the log's counts,
+    # the exemptions with their legislation
+    with django_assert_num_queries(4):
+        client.get(reverse("disclosures:exemptions"))
+
+
+def test_exemption_page_names_its_legislation(client):
+    response = client.get(reverse("disclosures:exemption", args=["foisa-s38-1-b"]))
+    html = response.content.decode()
+    assert '<span class="caption">Freedom of Information (Scotland) Act 2002</span>' in html
+    assert "<title>s38(1)(b) Personal information: third parties (FOISA)" in html
 
 
 def test_exemption_page_says_what_it_means_and_lists_disclosures(client):

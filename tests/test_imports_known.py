@@ -1,0 +1,49 @@
+"""The one table of known headings and wordings (disclosures/imports/known.py), and the
+README that holds it."""
+
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+from disclosures.imports import known
+from disclosures.models import Outcome
+
+README = Path(settings.BASE_DIR) / "README.md"
+
+
+def test_the_readme_holds_the_table_the_import_reads():
+    readme = README.read_text()
+    assert readme == known.readme_with_tables(readme), (
+        "The README's table of headings and wordings is out of date: run\n"
+        '.venv/bin/python manage.py shell -c "from pathlib import Path; '
+        "from disclosures.imports import known; known.update_readme(Path('README.md'))\""
+    )
+
+
+def test_every_heading_and_wording_is_known_once():
+    headings = [known.heading_key(h) for f in known.FIELDS for h in f.headings]
+    assert len(headings) == len(set(headings))
+    wordings = [known.wording_key(w) for ws in known.OUTCOME_WORDINGS.values() for w in ws]
+    assert len(wordings) == len(set(wordings))
+
+
+def test_every_outcome_has_its_wordings():
+    assert set(known.OUTCOME_WORDINGS) == {*Outcome.values, known.SKIP}
+
+
+@pytest.mark.parametrize(
+    ("written", "same_as"),
+    [
+        ("EXEMPTION(S) CITED", "Exemptions cited"),
+        ("request_id", "Request ID"),
+        ("Date-Closed", "Date closed"),
+    ],
+)
+def test_headings_are_compared_ignoring_case_spacing_and_punctuation(written, same_as):
+    assert known.heading_key(written) == known.heading_key(same_as)
+
+
+def test_wordings_are_compared_ignoring_case_punctuation_and_section_dots():
+    assert known.wording_key("Refused – S.12") == known.wording_key("refused s12")
+    assert known.wording_key("Stop & search") == "stop and search"

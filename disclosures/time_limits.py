@@ -16,10 +16,12 @@ What is implemented, and why:
   one in Scotland skips Northern Ireland's. FOISA s73 (whose meaning EISR reg 2(1)
   takes): any day but a Saturday, a Sunday, Christmas Day or a bank holiday in Scotland
   (Easter Monday is a working day there).
-- **Which law.** The authority's nation (the ``AUTHORITY_NATION`` setting) decides it:
-  Scottish public authorities answer under FOISA and the EISR, the others under FOIA and
-  the EIR. Within each pair the days are counted alike, so an environmental request is
-  timed as any other.
+- **Which law.** The authority's legislation (the ``AUTHORITY_LEGISLATION`` setting)
+  decides it: Scottish public authorities answer under FOISA and the EISR, the others
+  under FOIA and the EIR. FOIA s10(6) leaves out the bank holidays of any part of the
+  UK, FOISA s73 Scotland's only, so the nation within the UK matters no further.
+  Within each pair the days are counted alike, so an environmental request is timed as
+  any other.
 - **Clarification starts the time again.** FOIA s10(6) makes the "date of receipt" the
   day the authority received the further information it asked for under s1(3), when
   that is later; FOISA s10(1)(b), EIR reg 9(4) and EISR reg 9(4) do the same. So the
@@ -83,16 +85,14 @@ FOISA = Law(
     holiday_lists=("SCT",),
     commissioner=_("Scottish Information Commissioner"),
 )
-LAW_OF_NATION = {
-    "england-and-wales": FOIA,
-    "northern-ireland": FOIA,
-    "scotland": FOISA,
-}
 
 
 def authority_law() -> Law:
-    """The law this log's authority answers under, from the ``AUTHORITY_NATION`` setting."""
-    return LAW_OF_NATION[settings.AUTHORITY_NATION]
+    """The law this log's authority answers under, as far as time limits go, from the
+    ``AUTHORITY_LEGISLATION`` setting (the one that also reads imported citations): a
+    Scottish public authority's FOISA, or the UK's FOIA for any other (a legislation
+    added in the admin is timed by FOIA's rules)."""
+    return FOISA if settings.AUTHORITY_LEGISLATION == "foisa" else FOIA
 
 
 @functools.cache

@@ -340,20 +340,11 @@ FOILOG_AUTHORITY = {
     "logo": os.environ.get("AUTHORITY_LOGO", ""),
     "brand_colour": os.environ.get("AUTHORITY_BRAND_COLOUR", "#1d4f91"),
 }
-# Where the authority is: it decides the law its requests are answered under, and so the
-# working days of its time limits (disclosures/time_limits.py) and which Commissioner
-# hears complaints. Scottish public authorities answer under FOISA, the others under FOIA.
-AUTHORITY_NATIONS = ("england-and-wales", "scotland", "northern-ireland")
-AUTHORITY_NATION = os.environ.get("AUTHORITY_NATION", "") or "england-and-wales"
-if AUTHORITY_NATION not in AUTHORITY_NATIONS:
-    raise ImproperlyConfigured(
-        f"AUTHORITY_NATION must be one of {', '.join(AUTHORITY_NATIONS)}, not {AUTHORITY_NATION!r}"
-    )
-
 # The legislation the authority answers requests under (the code of a Legislation:
 # foia, foisa, or one added in the admin). It decides what a citation naming no
-# legislation means when a log is imported: s38(1)(b) is health and safety under FOIA,
-# personal data under FOISA.
+# legislation means when a log is imported (s38(1)(b) is health and safety under FOIA,
+# personal data under FOISA), and the time limits' working days and the Commissioner of
+# the timeliness figures (disclosures/time_limits.py): FOISA's for foisa, FOIA's else.
 AUTHORITY_LEGISLATION = os.environ.get("AUTHORITY_LEGISLATION", "foia").strip().lower()
 FOILOG_PAGE_SIZE = int(os.environ.get("FOILOG_PAGE_SIZE", "20"))
 # How long browsers and shared caches may show a public page before asking again (with

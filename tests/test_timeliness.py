@@ -214,7 +214,7 @@ def test_page_says_how_many_answers_have_no_received_date(client):
 
 
 def test_page_names_the_scottish_commissioner_in_scotland(client, settings):
-    settings.AUTHORITY_NATION = "scotland"
+    settings.AUTHORITY_LEGISLATION = "foisa"
     answered("2024-01-02", "2024-01-10", commissioner_reference="201234")
     html = client.get(PAGE).content.decode()
     assert "Complaints to the Scottish Information Commissioner, by outcome" in html

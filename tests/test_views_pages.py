@@ -256,7 +256,7 @@ def test_detail_says_nothing_of_time_when_the_received_date_is_unknown(client):
 
 
 def test_detail_gives_the_review_outcome_and_the_commissioners_decision(client, settings):
-    settings.AUTHORITY_NATION = "scotland"
+    settings.AUTHORITY_LEGISLATION = "foisa"
     disclosure = DisclosureFactory(
         review_requested=datetime.date(2024, 2, 1),
         review_completed=datetime.date(2024, 2, 20),

@@ -36,6 +36,45 @@ def log_row(reference: str = "16495", **values: Any) -> list[Any]:
     return [reference, *row.values()]
 
 
+# How each request was handled, in the columns a case system exports, after the log's.
+HANDLING_HEADINGS = (
+    *HEADINGS,
+    "Date Received",
+    "Extended Due Date",
+    "Reason for Extension",
+    "Clarification Sought",
+    "Clarification Received",
+    "IR Requested",
+    "IR Completed",
+    "IR Outcome",
+    "ICO Case Reference",
+    "Decision Notice",
+    "Decision Notice URL",
+    "ICO Decision",
+)
+_HANDLING = {
+    "received": "3 February 2022",
+    "extended_to": "",
+    "extension_reason": "",
+    "clarification_asked": "",
+    "clarification_answered": "",
+    "review_requested": "",
+    "review_completed": "",
+    "review_outcome": "",
+    "commissioner_reference": "",
+    "decision_notice": "",
+    "decision_notice_url": "",
+    "commissioner_outcome": "",
+}
+
+
+def handling_row(reference: str = "16495", **values: Any) -> list[Any]:
+    """A row under ``HANDLING_HEADINGS``: ``log_row``'s, received on 3 February 2022, and
+    nothing else known of its handling but what ``values`` say."""
+    handling = {name: values.pop(name) for name in list(values) if name in _HANDLING}
+    return [*log_row(reference, **values), *(_HANDLING | handling).values()]
+
+
 def csv_bytes(
     rows: Sequence[Sequence[Any]],
     headings: Sequence[str] = HEADINGS,

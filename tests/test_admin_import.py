@@ -10,12 +10,14 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from disclosures import imports
-from disclosures.models import Disclosure, Outcome
+from disclosures.models import CommissionerOutcome, Disclosure, Outcome, ReviewOutcome
 from tests.factories import DisclosureFactory
 from tests.log_files import (
     COUNCIL_HEADINGS,
     COUNCIL_ROWS,
+    HANDLING_HEADINGS,
     csv_bytes,
+    handling_row,
     log_row,
     xlsx_zip_bomb,
 )
@@ -89,6 +91,71 @@ def test_the_mapping_step_lists_each_heading_with_the_field_the_rules_choose(adm
     assert chosen["column_4"] == "received-date"
     assert chosen["column_8"] == ""  # Authority Name: ignored
     assert "Ignored: Authority Name, Request URL" in html
+
+
+def test_the_mapping_step_chooses_and_offers_the_handling_fields(admin_client):
+    html = upload(admin_client, [handling_row()], HANDLING_HEADINGS).content.decode()
+    chosen = dict(
+        re.findall(r'name="(column_\d+)"[^>]*>.*?<option value="([^"]*)"[^>]*selected', html, re.S)
+    )
+    assert [chosen[f"column_{n}"] for n in range(8, len(HANDLING_HEADINGS))] == [
+        "received-date",
+        "extension-due-date",
+        "extension-reason",
+        "clarification-asked",
+        "clarification-answered",
+        "review-requested",
+        "review-completed",
+        "review-outcome",
+        "commissioner-reference",
+        "decision-notice-reference",
+        "decision-notice-url",
+        "commissioner-outcome",
+    ]
+    offered = re.search(r'<select name="column_0".*?</select>', html, re.S).group(0)
+    assert '<option value="clarification-answered">clarification answered</option>' in offered
+    assert '<option value="decision-notice-url">decision notice URL</option>' in offered
+
+
+def test_a_handling_column_mapped_in_the_admin_is_imported_and_its_unknown_wordings_listed(
+    admin_client,
+):
+    headings = ["Reference", "Title", "Date", "Appeal", "ICO"]
+    rows = [
+        ["A-1", "Drones", "24 February 2022", "Upheld with advice", "Dismissed"],
+        ["A-2", "Roads", "25 February 2022", "Reversed", ""],
+    ]
+    first = upload(admin_client, rows, headings, publish="on")
+    mapping = {
+        "token": token_of(first),
+        "column_0": "reference",
+        "column_1": "title",
+        "column_2": "response-date",
+        "column_3": "review-outcome",
+        "column_4": "commissioner-outcome",
+        "check": "1",
+    }
+    html = admin_client.post(IMPORT, mapping).content.decode()
+    assert (
+        "<td>Appeal</td><td>Upheld with advice</td><td>1</td><td>2</td>"
+        "<td>Unknown internal review outcome &#x27;Upheld with advice&#x27;.</td>"
+    ) in html
+    # Not an outcome of the request: not offered as one.
+    assert "Outcome wordings the import does not know" not in html
+    assert 'name="import"' not in html
+
+    rows[0][3] = "Upheld"
+    second = upload(admin_client, rows, headings, publish="on")
+    mapping["token"] = token_of(second)
+    done = admin_client.post(IMPORT, {**mapping, "import": "1", "check": ""})
+    assert done.status_code == 302
+    assert dict(Disclosure.objects.values_list("reference", "review_outcome")) == {
+        "A-1": ReviewOutcome.UPHELD,
+        "A-2": ReviewOutcome.OVERTURNED,
+    }
+    assert Disclosure.objects.get(reference="A-1").commissioner_outcome == (
+        CommissionerOutcome.NOT_UPHELD
+    )
 
 
 def test_the_mapping_step_previews_the_first_rows_as_imported(admin_client):

@@ -7,17 +7,19 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 
-from disclosures.models import Disclosure, Exemption, Legislation, Outcome
+from disclosures.models import Disclosure, Exemption, Legislation, Outcome, ReviewOutcome
 from tests.log_files import (
     AGENCY_HEADINGS,
     AGENCY_ROWS,
     COUNCIL_HEADINGS,
     COUNCIL_ROWS,
+    HANDLING_HEADINGS,
     INDEX_HEADINGS,
     INDEX_ROWS,
     SCOTTISH_HEADINGS,
     SCOTTISH_ROWS,
     csv_bytes,
+    handling_row,
     log_row,
     xlsx_bytes,
 )
@@ -159,6 +161,31 @@ def test_map_and_outcome_options(tmp_path):
     disclosure = Disclosure.objects.get()
     assert (disclosure.reference, disclosure.outcome) == ("C-1", Outcome.PARTIAL)
     assert disclosure.response_date == datetime.date(2022, 3, 1)
+
+
+def test_map_takes_the_handling_fields_by_name(tmp_path):
+    headings = ["Case", "Query", "When", "Asked", "Answered", "Appeal", "Appeal result"]
+    rows = [["C-1", "Drones", "2022-03-01", "2022-02-07", "2022-02-09", "2022-03-02", "Reversed"]]
+    run(
+        write(tmp_path, rows, headings),
+        *("--map", "Case=reference", "--map", "Query=title", "--map", "When=response-date"),
+        *("--map", "Asked=clarification-asked", "--map", "Answered=clarification answered"),
+        *("--map", "Appeal=review_requested", "--map", "Appeal result=review-outcome"),
+    )
+    disclosure = Disclosure.objects.get()
+    assert list(disclosure.clarifications.values_list("asked", "answered")) == [
+        (datetime.date(2022, 2, 7), datetime.date(2022, 2, 9))
+    ]
+    assert disclosure.review_requested == datetime.date(2022, 3, 2)
+    assert disclosure.review_outcome == ReviewOutcome.OVERTURNED
+
+
+def test_an_unknown_review_wording_is_in_the_summary_and_nothing_is_imported(tmp_path):
+    rows = [handling_row("C-1", review_outcome="Upheld with advice"), handling_row("C-2")]
+    message, out = failing(write(tmp_path, rows, HANDLING_HEADINGS))
+    assert "1 of 2 rows have errors: nothing was imported." in message
+    assert "Unknown internal review outcome 'Upheld with advice'." in out
+    assert not Disclosure.objects.exists()
 
 
 def test_skip_invalid_writes_the_refused_rows_beside_the_file(bad_log):

@@ -7,7 +7,7 @@ import pytest
 from django.conf import settings
 
 from disclosures.imports import known
-from disclosures.models import Outcome
+from disclosures.models import CommissionerOutcome, Disclosure, Outcome, ReviewOutcome
 
 README = Path(settings.BASE_DIR) / "README.md"
 
@@ -24,12 +24,29 @@ def test_the_readme_holds_the_table_the_import_reads():
 def test_every_heading_and_wording_is_known_once():
     headings = [known.heading_key(h) for f in known.FIELDS for h in f.headings]
     assert len(headings) == len(set(headings))
-    wordings = [known.wording_key(w) for ws in known.OUTCOME_WORDINGS.values() for w in ws]
-    assert len(wordings) == len(set(wordings))
+    for table in (known.OUTCOME_WORDINGS, *(w for _, w in known.CHOICE_WORDINGS.values())):
+        wordings = [known.wording_key(w) for ws in table.values() for w in ws]
+        assert len(wordings) == len(set(wordings))
 
 
 def test_every_outcome_has_its_wordings():
     assert set(known.OUTCOME_WORDINGS) == {*Outcome.values, known.SKIP}
+    assert set(known.REVIEW_OUTCOME_WORDINGS) == set(ReviewOutcome.values)
+    assert set(known.COMMISSIONER_OUTCOME_WORDINGS) == set(CommissionerOutcome.values)
+
+
+def test_every_handling_field_has_its_column():
+    read = {f.attribute for f in known.FIELDS}
+    assert set(Disclosure.HANDLING_FIELDS) <= read
+    assert {known.CLARIFICATION_ASKED, known.CLARIFICATION_ANSWERED} <= set(known.FIELD_BY_NAME)
+
+
+def test_the_wordings_of_reviews_and_complaints_are_on_the_admins_page_and_in_the_readme():
+    titles = [section.title for section in known.sections()]
+    assert "Internal review outcomes" in titles and "Commissioner outcomes" in titles
+    assert "| Closed without a decision notice (closed) | Informally resolved, Withdrawn," in (
+        known.markdown()
+    )
 
 
 @pytest.mark.parametrize(

@@ -1,6 +1,8 @@
 """The plan of an import: columns, rows checked, rows of one reference joined, what each
 entry does, and the report's summary (disclosures/imports/plan.py)."""
 
+import datetime
+
 import pytest
 
 from disclosures import imports
@@ -8,7 +10,7 @@ from disclosures.imports import Action, LogFileError, Options, read_log
 from disclosures.imports.values import DateOrder
 from disclosures.models import Disclosure
 from tests.factories import DisclosureFactory
-from tests.log_files import HEADINGS, csv_bytes, log_row
+from tests.log_files import HANDLING_HEADINGS, HEADINGS, csv_bytes, handling_row, log_row
 
 pytestmark = pytest.mark.django_db
 
@@ -64,6 +66,22 @@ def columns_read(headings, **options) -> dict[str, str]:
         ("Category", "keywords"),
         ("Topic", "keywords"),
         ("Link", "link"),
+        ("PIT Extension", "extension due date"),
+        ("Extended to", "extension due date"),
+        ("Reason for Extension", "extension reason"),
+        ("Clarification Sought", "clarification asked"),
+        ("Clarification Received", "clarification answered"),
+        ("IR Requested", "internal review requested"),
+        ("Review Request Date", "internal review requested"),
+        ("Review Response Date", "internal review completed"),
+        ("IR Completed", "internal review completed"),
+        ("Review Result", "internal review outcome"),
+        ("SIC Reference", "commissioner reference"),
+        ("ICO Case Reference", "commissioner reference"),
+        ("DN Reference", "decision notice reference"),
+        ("Decision Notice Link", "decision notice URL"),
+        ("ICO Decision", "commissioner outcome"),
+        ("Commissioner Outcome", "commissioner outcome"),
     ],
 )
 def test_headings_real_logs_use_are_read_ignoring_case_and_punctuation(heading, field):
@@ -78,6 +96,49 @@ def test_headings_real_logs_use_are_read_ignoring_case_and_punctuation(heading, 
     assert columns_read([h.upper().replace(" ", "_") for h in headings])[field] == (
         heading.upper().replace(" ", "_")
     )
+
+
+def test_headings_near_others_keep_their_own_fields():
+    headings = [
+        "Ref",
+        "Title",
+        "Decision",
+        "Review Outcome",
+        "Decision Notice",
+        "ICO Decision",
+        "Date",
+        "Review Response Date",
+        "Extension Date",
+    ]
+    assert columns_read(headings) == {
+        "reference": "Ref",
+        "title": "Title",
+        "outcome": "Decision",
+        "response date": "Date",
+        "extension due date": "Extension Date",
+        "internal review completed": "Review Response Date",
+        "internal review outcome": "Review Outcome",
+        "decision notice reference": "Decision Notice",
+        "commissioner outcome": "ICO Decision",
+    }
+
+
+def test_handling_columns_can_be_named_by_their_field_names():
+    headings = ["Ref", "Title", "Appeal result", "Asked", "Answered", "ICO"]
+    columns = {
+        "Appeal result": "review_outcome",
+        "Asked": "clarification-asked",
+        "Answered": "Clarification answered",
+        "ICO": "commissioner-outcome",
+    }
+    assert columns_read(headings, columns=columns) == {
+        "reference": "Ref",
+        "title": "Title",
+        "clarification asked": "Asked",
+        "clarification answered": "Answered",
+        "internal review outcome": "Appeal result",
+        "commissioner outcome": "ICO",
+    }
 
 
 def test_columns_that_map_to_nothing_are_listed_as_ignored():
@@ -170,6 +231,29 @@ def test_values_read_with_a_note_are_summarised_too():
     assert report.counts[Action.SKIP] == 1 and not report.has_errors
 
 
+def test_unknown_review_and_complaint_wordings_are_summarised_like_outcomes():
+    rows = [
+        handling_row("H-1", review_outcome="Upheld with advice"),
+        handling_row("H-2", review_outcome="Upheld with advice", commissioner_outcome="Pending"),
+        handling_row("H-3", review_outcome="Upheld", commissioner_outcome="Dismissed"),
+    ]
+    report = check(rows, HANDLING_HEADINGS)
+    summary = [(v.column, v.value, v.rows, v.first_row, v.message) for v in report.unrecognised]
+    assert summary == [
+        ("ICO Decision", "Pending", 1, 3, "Unknown commissioner outcome 'Pending'."),
+        (
+            "IR Outcome",
+            "Upheld with advice",
+            2,
+            2,
+            "Unknown internal review outcome 'Upheld with advice'.",
+        ),
+    ]
+    # Not offered as outcome wordings to map: they are no outcome of the request.
+    assert report.outcome_wordings == []
+    assert [row.number for row in report.error_rows] == [2, 3]
+
+
 def test_a_column_where_every_row_is_wrong_is_summarised_in_part(monkeypatch):
     monkeypatch.setattr("disclosures.imports.report.SUMMARY_VALUES", 3)
     report = check([log_row(f"A-{n}", outcome=f"Odd {n}") for n in range(5)])
@@ -194,6 +278,115 @@ def test_a_column_ambiguous_throughout_is_an_error_until_the_order_is_given():
     given = check(rows, dates=DateOrder.MONTH_FIRST)
     assert not given.has_errors
     assert "Dates in 'Date' are read month first, as asked." in given.column_notes
+
+
+def test_each_handling_date_column_is_read_month_first_from_its_own_column():
+    rows = [
+        handling_row(
+            "A-1",
+            received="10/3/2021",
+            date="11/15/2021",
+            extended_to="11/16/2021",
+            clarification_asked="10/5/2021",
+            clarification_answered="10/20/2021",
+            review_requested="11/22/2021",
+            review_completed="12/1/2021",
+        ),
+        handling_row(
+            "A-2",
+            received="10/13/2021",
+            date="11/2/2021",
+            extended_to="11/3/2021",
+            clarification_asked="10/14/2021",
+            clarification_answered="10/15/2021",
+            review_requested="11/3/2021",
+            review_completed="12/20/2021",
+        ),
+    ]
+    report = check(rows, HANDLING_HEADINGS)
+    assert not report.has_errors
+    for heading, row in [
+        ("Date Received", "row 3 has 10/13/2021"),
+        ("Extended Due Date", "row 2 has 11/16/2021"),
+        ("Clarification Sought", "row 3 has 10/14/2021"),
+        ("Clarification Received", "row 2 has 10/20/2021"),
+        ("IR Requested", "row 2 has 11/22/2021"),
+        ("IR Completed", "row 3 has 12/20/2021"),
+    ]:
+        assert f"Dates in {heading!r} are read month first: {row}." in report.column_notes
+    first = dict(report.preview[0].values)
+    assert (first["received date"], first["extension due date"]) == ("2021-10-03", "2021-11-16")
+    assert (first["clarification asked"], first["clarification answered"]) == (
+        "2021-10-05",
+        "2021-10-20",
+    )
+    assert (first["internal review requested"], first["internal review completed"]) == (
+        "2021-11-22",
+        "2021-12-01",
+    )
+
+
+def test_a_handling_date_column_ambiguous_throughout_needs_the_order_given():
+    rows = [handling_row("A-1", review_requested="10/3/2022")]
+    report = check(rows, HANDLING_HEADINGS)
+    assert report.errors == [
+        "Row 2 (A-1): Internal review requested '10/3/2022' could be 10 March 2022 or 3 "
+        "October 2022: give the order of the column's dates (--dates day-first or month-first)."
+    ]
+    assert not check(rows, HANDLING_HEADINGS, dates=DateOrder.DAY_FIRST).has_errors
+
+
+# The model's rules -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("values", "message"),
+    [
+        (
+            {"received": "1 March 2022"},
+            "A request cannot be answered before it was received (response date 24/02/2022).",
+        ),
+        (
+            {"received": "1 February 2022", "extended_to": "1 February 2022"},
+            "An extension runs to a day after receipt (extension due date 01/02/2022).",
+        ),
+        (
+            {"review_requested": "20 February 2022"},
+            "A review is of an answer already given (internal review requested 20/02/2022).",
+        ),
+        (
+            {"review_requested": "1 March 2022", "review_completed": "28 February 2022"},
+            "A review is completed after it is requested (internal review completed 28/02/2022).",
+        ),
+        (
+            {"clarification_asked": "10 February 2022", "clarification_answered": "9 Feb 2022"},
+            "A clarification is answered after it is asked (clarification answered 09/02/2022).",
+        ),
+        (
+            {"clarification_answered": "9 February 2022"},
+            "The clarification answered on 09/02/2022 has no date it was asked for: a "
+            "clarification is recorded from the day it was asked.",
+        ),
+    ],
+)
+def test_a_row_that_breaks_the_models_rules_is_an_error_saying_which(values, message):
+    report = check([handling_row("H-1", **values), handling_row("H-2")], HANDLING_HEADINGS)
+    assert report.errors == [f"Row 2 (H-1): {message}"]
+    assert report.counts[Action.CREATE] == 1
+
+
+def test_an_update_is_checked_with_what_the_log_holds_of_the_columns_the_file_has_not():
+    DisclosureFactory(
+        reference="H-1",
+        response_date=datetime.date(2022, 2, 24),
+        review_requested=datetime.date(2022, 3, 10),
+    )
+    headings = ["Reference", "Title", "Review Completed"]
+    report = check([["H-1", "Drones", "1 March 2022"]], headings)
+    assert report.errors == [
+        "Row 2 (H-1): A review is completed after it is requested "
+        "(internal review completed 01/03/2022)."
+    ]
 
 
 # Rows of one reference ---------------------------------------------------------------------
@@ -231,6 +424,18 @@ def test_an_error_in_a_later_row_of_a_reference_refuses_them_all_naming_the_row(
     report = check([log_row("D-1"), log_row("D-1", outcome="Sort of")])
     assert [row.number for row in report.error_rows] == [2, 3]
     assert report.error_rows[0].messages == ["Row 3: Unknown outcome 'Sort of'."]
+
+
+def test_rows_of_one_reference_that_disagree_on_a_review_are_an_error_naming_both():
+    rows = [
+        handling_row("D-1", review_outcome="Upheld"),
+        handling_row("D-1", review_outcome="Reversed"),
+    ]
+    report = check(rows, HANDLING_HEADINGS)
+    assert report.error_rows[0].messages == [
+        "Rows 2 and 3 have reference 'D-1' but different internal review outcomes: 'upheld' "
+        "and 'overturned'."
+    ]
 
 
 def test_a_row_that_lacks_what_another_holds_takes_it():
@@ -275,6 +480,23 @@ def test_the_first_rows_are_previewed_as_they_would_be_imported():
         "response": "The force does not hold information relating to your request.",
         "keywords": "Predictive policing, Algorithms",
     }
+
+
+def test_the_preview_shows_the_handling_as_it_would_be_imported():
+    row = handling_row(
+        review_outcome="Upheld in part",
+        commissioner_outcome="Withdrawn",
+        clarification_asked="7 Feb 2022",
+        clarification_answered="9 Feb 2022",
+    )
+    preview = dict(check([row], HANDLING_HEADINGS).preview[0].values)
+    assert preview["internal review outcome"] == "Upheld in part"
+    assert preview["commissioner outcome"] == "Closed without a decision notice"
+    assert (preview["clarification asked"], preview["clarification answered"]) == (
+        "2022-02-07",
+        "2022-02-09",
+    )
+    assert preview["internal review requested"] == ""
 
 
 def test_a_long_files_report_can_keep_only_the_rows_with_something_to_say():

@@ -4,19 +4,21 @@ import datetime
 
 import pytest
 
-from disclosures.imports import LogFileError
+from disclosures.imports import LogFileError, known
 from disclosures.imports.values import (
     DateColumn,
     DateOrder,
     ExemptionIndex,
     OutcomeReader,
+    WordingReader,
     read_date,
     read_keywords,
+    read_line,
     read_link,
     read_reference,
     read_title,
 )
-from disclosures.models import Exemption, Legislation, Outcome
+from disclosures.models import CommissionerOutcome, Exemption, Legislation, Outcome, ReviewOutcome
 
 # Dates -------------------------------------------------------------------------------------
 
@@ -189,6 +191,69 @@ def test_a_meaning_that_is_no_outcome_is_refused():
         OutcomeReader({"Sort of": "maybe"})
 
 
+# An internal review's outcome and the Commissioner's --------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("value", "outcome"),
+    [
+        ("Upheld", ReviewOutcome.UPHELD),
+        ("Upheld in full", ReviewOutcome.UPHELD),
+        ("Original decision upheld", ReviewOutcome.UPHELD),
+        ("PARTLY UPHELD", ReviewOutcome.PARTLY_UPHELD),
+        ("Upheld in part", ReviewOutcome.PARTLY_UPHELD),
+        ("Partially upheld", ReviewOutcome.PARTLY_UPHELD),
+        ("Overturned", ReviewOutcome.OVERTURNED),
+        ("Not upheld", ReviewOutcome.OVERTURNED),
+        ("Reversed", ReviewOutcome.OVERTURNED),
+        ("partly-upheld", ReviewOutcome.PARTLY_UPHELD),
+    ],
+)
+def test_review_outcome_wordings(value, outcome):
+    assert WordingReader.of(known.REVIEW_OUTCOME).read(value).value == outcome
+
+
+@pytest.mark.parametrize(
+    ("value", "outcome"),
+    [
+        ("Upheld", CommissionerOutcome.UPHELD),
+        ("Partly upheld", CommissionerOutcome.PARTLY_UPHELD),
+        ("Not upheld", CommissionerOutcome.NOT_UPHELD),
+        ("Dismissed", CommissionerOutcome.NOT_UPHELD),
+        ("Informally resolved", CommissionerOutcome.CLOSED),
+        ("Withdrawn", CommissionerOutcome.CLOSED),
+        ("Closed", CommissionerOutcome.CLOSED),
+        ("Complaint not upheld", CommissionerOutcome.NOT_UPHELD),
+    ],
+)
+def test_commissioner_outcome_wordings(value, outcome):
+    assert WordingReader.of(known.COMMISSIONER_OUTCOME).read(value).value == outcome
+
+
+def test_not_upheld_overturns_a_review_and_dismisses_a_complaint():
+    review = WordingReader.of(known.REVIEW_OUTCOME).read("Not upheld").value
+    complaint = WordingReader.of(known.COMMISSIONER_OUTCOME).read("Not upheld").value
+    assert (review, complaint) == (ReviewOutcome.OVERTURNED, CommissionerOutcome.NOT_UPHELD)
+
+
+def test_a_blank_review_or_complaint_outcome_is_left_empty():
+    for name in known.CHOICE_WORDINGS:
+        assert WordingReader.of(name).read("  ").value == ""
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "message"),
+    [
+        (known.REVIEW_OUTCOME, "Upheld with advice", "Unknown internal review outcome"),
+        (known.REVIEW_OUTCOME, "Pending", "Unknown internal review outcome"),
+        (known.COMMISSIONER_OUTCOME, "Overturned", "Unknown commissioner outcome"),
+    ],
+)
+def test_an_unknown_review_or_complaint_wording_is_never_guessed(name, value, message):
+    with pytest.raises(ValueError, match=f"{message} {value!r}"):
+        WordingReader.of(name).read(value)
+
+
 # References, titles, links, keywords -----------------------------------------------------
 
 
@@ -214,6 +279,23 @@ def test_links_must_be_web_addresses():
     for bad in ("javascript:alert(1)", "/request/drones", "see website"):
         with pytest.raises(ValueError, match="not a web address"):
             read_link(bad)
+
+
+def test_a_decision_notice_link_is_a_web_address_that_fits():
+    read = read_link("https://ico.org.uk/fs50123456", "decision notice URL", "decision_notice_url")
+    assert read == "https://ico.org.uk/fs50123456"
+    with pytest.raises(ValueError, match="^Decision notice URL 'FS50123456' is not a web"):
+        read_link("FS50123456", "decision notice URL", "decision_notice_url")
+    with pytest.raises(ValueError, match="decision notice URL is longer than 200 characters"):
+        read_link("https://ico.org.uk/" + "x" * 200, "decision notice URL", "decision_notice_url")
+
+
+def test_case_references_are_one_line_and_must_fit():
+    assert read_line(" IC-12345 \n A1B2 ", "commissioner reference", "commissioner_reference") == (
+        "IC-12345 A1B2"
+    )
+    with pytest.raises(ValueError, match="commissioner reference is longer than 100 characters"):
+        read_line("x" * 101, "commissioner reference", "commissioner_reference")
 
 
 def test_keywords_split_on_commas_semicolons_bars_and_lines_across_columns():

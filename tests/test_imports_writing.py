@@ -3,6 +3,7 @@
 
 import csv
 import datetime
+import re
 import zoneinfo
 
 import pytest
@@ -12,15 +13,26 @@ from django.utils import timezone
 
 from disclosures import imports
 from disclosures.imports import Action, Options, read_log
-from disclosures.models import Change, Disclosure, Exemption, Keyword, Outcome
+from disclosures.models import (
+    Change,
+    Clarification,
+    CommissionerOutcome,
+    Disclosure,
+    Exemption,
+    Keyword,
+    Outcome,
+    ReviewOutcome,
+)
 from tests.factories import DisclosureFactory, KeywordFactory
 from tests.log_files import (
+    HANDLING_HEADINGS,
     HEADINGS,
     INDEX_HEADINGS,
     INDEX_ROWS,
     SCOTTISH_HEADINGS,
     SCOTTISH_ROWS,
     csv_bytes,
+    handling_row,
     log_row,
     xlsx_bytes,
 )
@@ -36,6 +48,10 @@ def run_import(rows, headings=HEADINGS, user=None, **options):
 
 def codes(disclosure: Disclosure) -> list[str]:
     return sorted(disclosure.exemptions.values_list("code", flat=True))
+
+
+def clarifications(disclosure: Disclosure) -> list[tuple]:
+    return list(disclosure.clarifications.values_list("asked", "answered"))
 
 
 def test_the_seed_pages_entry_imports_as_published_at_nine():
@@ -89,6 +105,212 @@ def test_the_received_date_and_the_link_are_kept():
     disclosure = Disclosure.objects.get()
     assert disclosure.received_date == datetime.date(2022, 2, 3)
     assert disclosure.original_url == "https://www.example.org/foi/16495"
+
+
+# How each request was handled -------------------------------------------------------------
+
+HANDLED = {
+    "extended_to": "3 March 2022",
+    "extension_reason": "To consider the public interest (s10(3)).",
+    "clarification_asked": "7 February 2022",
+    "clarification_answered": "9 February 2022",
+    "review_requested": "1 March 2022",
+    "review_completed": "29 March 2022",
+    "review_outcome": "Upheld in part",
+    "commissioner_reference": "IC-123456-A1B2",
+    "decision_notice": "FS50123456",
+    "decision_notice_url": "https://ico.org.uk/decision-notices/fs50123456/",
+    "commissioner_outcome": "Informally resolved",
+}
+
+
+def test_how_each_request_was_handled_is_imported_from_its_columns():
+    user = User.objects.create_user("importer")
+    report = run_import([handling_row(**HANDLED)], HANDLING_HEADINGS, user=user)
+    assert report.written and not report.has_errors
+    disclosure = Disclosure.objects.get()
+    assert disclosure.received_date == datetime.date(2022, 2, 3)
+    assert disclosure.extension_due_date == datetime.date(2022, 3, 3)
+    assert disclosure.extension_reason == "To consider the public interest (s10(3))."
+    assert clarifications(disclosure) == [(datetime.date(2022, 2, 7), datetime.date(2022, 2, 9))]
+    assert disclosure.review_requested == datetime.date(2022, 3, 1)
+    assert disclosure.review_completed == datetime.date(2022, 3, 29)
+    assert disclosure.review_outcome == ReviewOutcome.PARTLY_UPHELD
+    assert disclosure.commissioner_reference == "IC-123456-A1B2"
+    assert disclosure.decision_notice_reference == "FS50123456"
+    assert disclosure.decision_notice_url == "https://ico.org.uk/decision-notices/fs50123456/"
+    assert disclosure.commissioner_outcome == CommissionerOutcome.CLOSED
+    created = Change.objects.get(disclosure=disclosure)
+    assert created.changed_by == user
+    assert created.fields["clarifications"] == ["", "2022-02-07 → 2022-02-09"]
+    assert created.fields["review_outcome"] == ["", "partly-upheld"]
+    # As the history would record the entry afresh.
+    assert {name: after for name, (_, after) in created.fields.items()} == {
+        name: value
+        for name, value in disclosure.snapshot().items()
+        if value and name not in Disclosure.TEXTS_NOT_RECORDED_AT_CREATION
+    }
+
+
+def test_blank_handling_cells_leave_their_fields_empty():
+    run_import([handling_row(received="")], HANDLING_HEADINGS)
+    disclosure = Disclosure.objects.get()
+    assert [getattr(disclosure, name) for name in Disclosure.HANDLING_FIELDS] == [
+        None,
+        None,
+        "",
+        None,
+        None,
+        "",
+        "",
+        "",
+        "",
+        "",
+    ]
+    assert clarifications(disclosure) == []
+    assert disclosure.answer_time() is None
+
+
+def test_a_clarification_for_each_row_and_each_once_for_rows_of_one_reference():
+    rows = [
+        handling_row("D-1", clarification_asked="7 Feb 2022", clarification_answered="9 Feb 2022"),
+        handling_row("D-1", clarification_asked="7 Feb 2022", clarification_answered="9 Feb 2022"),
+        handling_row("D-1", clarification_asked="4 Feb 2022"),
+        handling_row("D-1", clarification_asked="10 Feb 2022"),
+        handling_row(
+            "D-1", clarification_asked="10 Feb 2022", clarification_answered="11 Feb 2022"
+        ),
+        handling_row("D-1"),
+        handling_row("D-2", clarification_asked="7 Feb 2022"),
+        handling_row("D-3"),
+    ]
+    report = run_import(rows, HANDLING_HEADINGS)
+    assert not report.has_errors
+    day = datetime.date
+    assert clarifications(Disclosure.objects.get(reference="D-1")) == [
+        (day(2022, 2, 4), None),
+        (day(2022, 2, 7), day(2022, 2, 9)),
+        # Asked on the 10th: one row lacks the answer another gives.
+        (day(2022, 2, 10), day(2022, 2, 11)),
+    ]
+    # Asked, and no answer recorded: the time taken cannot be told.
+    d2 = Disclosure.objects.get(reference="D-2")
+    assert clarifications(d2) == [(day(2022, 2, 7), None)]
+    assert d2.answer_time() is None
+    assert clarifications(Disclosure.objects.get(reference="D-3")) == []
+
+
+def test_reimporting_a_log_with_its_handling_changes_nothing():
+    rows = [
+        handling_row("H-1", **HANDLED),
+        handling_row("H-2", clarification_asked="4 Feb 2022"),
+        handling_row("H-2", clarification_asked="7 Feb 2022", clarification_answered="9 Feb 2022"),
+        handling_row("H-3"),
+    ]
+    run_import(rows, HANDLING_HEADINGS)
+    written = list(Disclosure.objects.values_list("pk", "updated_at").order_by("pk"))
+    asked = list(Clarification.objects.values_list("pk", "asked", "answered").order_by("pk"))
+    changes = Change.objects.count()
+    again = run_import(rows, HANDLING_HEADINGS)
+    assert again.summary() == "0 created, 0 updated, 4 unchanged, 0 left out, 0 with errors"
+    assert list(Disclosure.objects.values_list("pk", "updated_at").order_by("pk")) == written
+    assert (
+        list(Clarification.objects.values_list("pk", "asked", "answered").order_by("pk")) == asked
+    )
+    assert Change.objects.count() == changes
+
+
+def test_reimport_updates_the_handling_and_records_what_changed():
+    run_import([handling_row("H-1", clarification_asked="7 Feb 2022")], HANDLING_HEADINGS)
+    report = run_import(
+        [
+            handling_row(
+                "H-1",
+                clarification_asked="7 Feb 2022",
+                clarification_answered="9 Feb 2022",
+                review_requested="1 March 2022",
+                review_outcome="Original decision upheld",
+            )
+        ],
+        HANDLING_HEADINGS,
+    )
+    assert report.rows[0].action == Action.UPDATE
+    assert report.rows[0].messages == [
+        "Changes internal review requested, internal review outcome and clarifications."
+    ]
+    disclosure = Disclosure.objects.get()
+    assert clarifications(disclosure) == [(datetime.date(2022, 2, 7), datetime.date(2022, 2, 9))]
+    history = Change.objects.get(disclosure=disclosure, created=False)
+    assert history.fields == {
+        "review_requested": ["", "2022-03-01"],
+        "review_outcome": ["", "upheld"],
+        "clarifications": ["2022-02-07 → not answered", "2022-02-07 → 2022-02-09"],
+    }
+    assert disclosure.snapshot()["clarifications"] == "2022-02-07 → 2022-02-09"
+
+
+def test_a_log_without_clarification_columns_leaves_an_entrys_clarifications_alone():
+    existing = DisclosureFactory(reference="16495")
+    Clarification.objects.create(disclosure=existing, asked=datetime.date(2022, 2, 7))
+    report = run_import([log_row()])
+    assert report.rows[0].action == Action.UPDATE
+    assert clarifications(existing) == [(datetime.date(2022, 2, 7), None)]
+
+
+def test_a_row_that_breaks_the_models_rules_is_not_written():
+    rows = [handling_row("H-1", review_requested="1 March 2022", review_completed="1 Feb 2022")]
+    report = run_import(rows, HANDLING_HEADINGS)
+    assert report.errors == [
+        "Row 2 (H-1): A review is completed after it is requested "
+        "(internal review completed 01/02/2022)."
+    ]
+    assert not report.written and not Disclosure.objects.exists()
+
+
+def test_an_imported_entrys_timeliness_shows_on_its_page_and_in_the_statistics(client):
+    rows = [
+        # Counted from the clarification: 20 working days, on time (from receipt: 25).
+        handling_row(
+            "T-1",
+            received="3 June 2024",
+            clarification_asked="5 June 2024",
+            clarification_answered="10 June 2024",
+            date="8 July 2024",
+        ),
+        # 33 working days (12 July is a bank holiday in Northern Ireland), within the
+        # extension.
+        handling_row(
+            "T-2",
+            received="3 June 2024",
+            date="19 July 2024",
+            extended_to="29 July 2024",
+            extension_reason="To consider the public interest.",
+            review_requested="22 July 2024",
+            review_outcome="Partially upheld",
+            commissioner_reference="IC-1",
+            commissioner_outcome="Dismissed",
+        ),
+    ]
+    report = run_import(rows, HANDLING_HEADINGS)
+    assert report.written and not report.has_errors
+
+    html = client.get("/disclosures/T-1/").content.decode()
+    assert "Answered in 20 working days from the clarification" in html
+    assert "<strong>on time</strong>" in html
+    html = client.get("/disclosures/T-2/").content.decode()
+    assert "Answered in 33 working days" in html
+    assert "within the deadline extended to 29 July 2024" in html
+    assert "Original decision upheld in part" in html
+    assert "Complaint not upheld" in html
+
+    html = client.get("/statistics/timeliness/").content.decode()
+    row = re.search(r'<th scope="row">2024 Q3</th>(.*?)</tr>', html, re.S).group(1)
+    cells = [
+        re.sub(r"<[^>]+>", "", cell).strip()
+        for cell in re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)
+    ]
+    # received, answered, met, extension, exceeded, unknown, in time, median, 90th, extended
+    assert cells == ["0", "2", "1", "1", "0", "0", "2 (100.0%)", "26.5", "33", "1"]
 
 
 def test_each_entry_keeps_its_original_row_every_column():
@@ -316,6 +538,22 @@ def test_import_queries_do_not_grow_with_rows(django_assert_max_num_queries):
     with django_assert_max_num_queries(15):
         report = imports.import_log(log)
     assert report.counts[Action.CREATE] == 300
+
+
+def test_importing_clarifications_adds_no_query_per_row(django_assert_max_num_queries):
+    rows = [
+        handling_row(
+            f"Q-{n}", clarification_asked="7 Feb 2022", clarification_answered="9 Feb 2022"
+        )
+        for n in range(300)
+    ]
+    run_import(rows[:150], HANDLING_HEADINGS)
+    log = read_log(csv_bytes(rows, HANDLING_HEADINGS), "log.csv")
+    # As without them, and the chunk's clarifications: read, and written.
+    with django_assert_max_num_queries(16):
+        report = imports.import_log(log)
+    assert report.counts[Action.CREATE] == 150 and report.counts[Action.UNCHANGED] == 150
+    assert Clarification.objects.count() == 300
 
 
 def test_keyword_text_is_what_the_trigger_would_write():

@@ -5,6 +5,10 @@ Headings and wordings are compared ignoring case, spacing and punctuation (``hea
 ``wording_key``): "Exemption(s) Cited" is "Exemptions cited", "Part-disclosed" is "Part
 disclosed". Anything else can be named on the command line (``--map``, ``--outcome``) or
 chosen in the admin.
+
+Some headings are near others and mean something else: "Decision" is the outcome, "ICO
+Decision" the Commissioner's; "Outcome" the outcome, "Review Outcome" the internal
+review's. Headings are matched whole, never by a word they hold.
 """
 
 from __future__ import annotations
@@ -13,7 +17,9 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from disclosures.models import Outcome
+from django.db import models
+
+from disclosures.models import CommissionerOutcome, Outcome, ReviewOutcome
 
 
 @dataclass(frozen=True)
@@ -40,6 +46,18 @@ RESPONSE_DATE = "response-date"
 NARRATIVE = "response"
 KEYWORDS = "keywords"
 LINK = "link"
+# How the request was handled (``Disclosure.HANDLING_FIELDS``, and its clarifications).
+EXTENSION_DUE_DATE = "extension-due-date"
+EXTENSION_REASON = "extension-reason"
+CLARIFICATION_ASKED = "clarification-asked"
+CLARIFICATION_ANSWERED = "clarification-answered"
+REVIEW_REQUESTED = "review-requested"
+REVIEW_COMPLETED = "review-completed"
+REVIEW_OUTCOME = "review-outcome"
+COMMISSIONER_REFERENCE = "commissioner-reference"
+DECISION_NOTICE_REFERENCE = "decision-notice-reference"
+DECISION_NOTICE_URL = "decision-notice-url"
+COMMISSIONER_OUTCOME = "commissioner-outcome"
 
 FIELDS: tuple[Field, ...] = (
     Field(
@@ -192,6 +210,85 @@ FIELDS: tuple[Field, ...] = (
             "Published link",
         ),
         "An http(s) address, shown as “Original publication”.",
+    ),
+    Field(
+        EXTENSION_DUE_DATE,
+        "extension due date",
+        "extension_due_date",
+        ("Extended Due Date", "PIT Extension", "Extension Date", "Revised Due Date", "Extended to"),
+        "The due date the time was extended to (FOIA s10(3), EIR reg 7).",
+    ),
+    Field(
+        EXTENSION_REASON,
+        "extension reason",
+        "extension_reason",
+        ("Extension Reason", "Reason for Extension"),
+        "Why the time was extended.",
+    ),
+    Field(
+        CLARIFICATION_ASKED,
+        "clarification asked",
+        None,
+        ("Clarification Requested", "Clarification Sought", "Clarification Asked"),
+        "The day the requester was asked to clarify: a clarification for each row with one "
+        "(rows of one reference: each one once).",
+    ),
+    Field(
+        CLARIFICATION_ANSWERED,
+        "clarification answered",
+        None,
+        ("Clarification Received", "Clarification Answered"),
+        "The day the clarification arrived: the time limit runs from it. Without it, the "
+        "time taken is not known.",
+    ),
+    Field(
+        REVIEW_REQUESTED,
+        "internal review requested",
+        "review_requested",
+        ("Internal Review Requested", "IR Requested", "Review Request Date", "Review Requested"),
+        "On or after the response date.",
+    ),
+    Field(
+        REVIEW_COMPLETED,
+        "internal review completed",
+        "review_completed",
+        ("Internal Review Completed", "IR Completed", "Review Response Date", "Review Completed"),
+        "On or after the day it was requested.",
+    ),
+    Field(
+        REVIEW_OUTCOME,
+        "internal review outcome",
+        "review_outcome",
+        ("Internal Review Outcome", "IR Outcome", "Review Result", "Review Outcome"),
+        "A wording of the internal review outcomes below.",
+    ),
+    Field(
+        COMMISSIONER_REFERENCE,
+        "commissioner reference",
+        "commissioner_reference",
+        ("ICO Reference", "ICO Case Reference", "SIC Reference", "Commissioner Reference"),
+        "The case reference of the complaint to the Commissioner.",
+    ),
+    Field(
+        DECISION_NOTICE_REFERENCE,
+        "decision notice reference",
+        "decision_notice_reference",
+        ("Decision Notice", "Decision Notice Reference", "DN Reference"),
+        "The Commissioner's decision notice, as its reference.",
+    ),
+    Field(
+        DECISION_NOTICE_URL,
+        "decision notice URL",
+        "decision_notice_url",
+        ("Decision Notice URL", "Decision Notice Link"),
+        "An http(s) address.",
+    ),
+    Field(
+        COMMISSIONER_OUTCOME,
+        "commissioner outcome",
+        "commissioner_outcome",
+        ("ICO Outcome", "ICO Decision", "Commissioner Decision", "Commissioner Outcome"),
+        "A wording of the commissioner outcomes below.",
     ),
 )
 FIELD_BY_NAME = {field.name: field for field in FIELDS}
@@ -351,17 +448,47 @@ OUTCOME_WORDINGS: dict[str, tuple[str, ...]] = {
 }
 
 
-def outcome_by_wording() -> dict[str, str]:
-    """Every wording known, as ``wording_key`` writes it, to the outcome's value (or
-    ``skip``, ``not-recorded``). The outcomes' own values and labels are known too."""
+def by_wording(
+    choices: type[models.TextChoices], wordings: dict[str, tuple[str, ...]]
+) -> dict[str, str]:
+    """Every wording of ``wordings`` known, as ``wording_key`` writes it, to its meaning.
+    The ``choices``' own values and labels are known too."""
     known = {}
-    for outcome in Outcome:
-        known[wording_key(outcome.value)] = outcome.value
-        known[wording_key(str(outcome.label))] = outcome.value
-    for meaning, wordings in OUTCOME_WORDINGS.items():
-        for wording in wordings:
+    for choice in choices:
+        known[wording_key(choice.value)] = choice.value
+        known[wording_key(str(choice.label))] = choice.value
+    for meaning, written in wordings.items():
+        for wording in written:
             known[wording_key(wording)] = str(meaning)
     return known
+
+
+def outcome_by_wording() -> dict[str, str]:
+    """Every outcome wording known to the outcome's value (or ``skip``,
+    ``not-recorded``)."""
+    return by_wording(Outcome, OUTCOME_WORDINGS)
+
+
+# What an internal review decided about the original answer, and what the Commissioner
+# decided on a complaint. "Upheld" is the original decision's in the one, the
+# complaint's in the other; "not upheld" overturns the original decision in the one and
+# dismisses the complaint in the other.
+REVIEW_OUTCOME_WORDINGS: dict[str, tuple[str, ...]] = {
+    ReviewOutcome.UPHELD: ("Upheld", "Upheld in full", "Original decision upheld"),
+    ReviewOutcome.PARTLY_UPHELD: ("Partly upheld", "Upheld in part", "Partially upheld"),
+    ReviewOutcome.OVERTURNED: ("Overturned", "Not upheld", "Reversed"),
+}
+COMMISSIONER_OUTCOME_WORDINGS: dict[str, tuple[str, ...]] = {
+    CommissionerOutcome.UPHELD: ("Upheld",),
+    CommissionerOutcome.PARTLY_UPHELD: ("Partly upheld",),
+    CommissionerOutcome.NOT_UPHELD: ("Not upheld", "Dismissed"),
+    CommissionerOutcome.CLOSED: ("Informally resolved", "Withdrawn", "Closed"),
+}
+# The fields read by their wordings, besides the outcome: their choices and wordings.
+CHOICE_WORDINGS: dict[str, tuple[type[models.TextChoices], dict[str, tuple[str, ...]]]] = {
+    REVIEW_OUTCOME: (ReviewOutcome, REVIEW_OUTCOME_WORDINGS),
+    COMMISSIONER_OUTCOME: (CommissionerOutcome, COMMISSIONER_OUTCOME_WORDINGS),
+}
 
 
 # Cells of an exemptions column that cite none (compared as headings are).
@@ -458,6 +585,17 @@ def sections() -> list[Section]:
                 (f"{outcome_labels[str(meaning)]} ({meaning})", ", ".join(wordings))
                 for meaning, wordings in OUTCOME_WORDINGS.items()
             ),
+        ),
+        *(
+            Section(
+                f"{FIELD_BY_NAME[name].label.capitalize()}s",
+                (f"{FIELD_BY_NAME[name].label.capitalize()} (value)", "Wordings recognised"),
+                tuple(
+                    (f"{choices(meaning).label} ({meaning})", ", ".join(written))
+                    for meaning, written in wordings.items()
+                ),
+            )
+            for name, (choices, wordings) in CHOICE_WORDINGS.items()
         ),
         Section(
             "Legislation named in citations",

@@ -11,11 +11,13 @@ distinct value not understood), then the rows.
 from __future__ import annotations
 
 import copy
+import datetime as dt
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from disclosures.imports import known
@@ -40,22 +42,43 @@ from disclosures.imports.values import (
     ExemptionIndex,
     OutcomeReader,
     Read,
+    WordingReader,
     read_date,
     read_keywords,
+    read_line,
     read_link,
     read_reference,
     read_title,
     unite,
 )
-from disclosures.models import Disclosure, Keyword, Outcome
+from disclosures.models import Clarification, Disclosure, Keyword, Outcome
 
 # Entries settled against the log, and written, at a time.
 CHUNK_SIZE = 500
 # Rows previewed, as they would be imported.
 PREVIEW_ROWS = 5
 
-# The fields written from their column's text as it stands.
-_TEXTS = {known.REQUEST: "request_text", known.NARRATIVE: "response_narrative"}
+# How the fields are read, by their ``known.Field`` names (the Disclosure field each fills
+# is its ``attribute``). Written from their column's text as it stands:
+_TEXTS = (known.REQUEST, known.NARRATIVE, known.EXTENSION_REASON)
+# Short texts on one line, case references:
+_LINES = (known.COMMISSIONER_REFERENCE, known.DECISION_NOTICE_REFERENCE)
+# Web addresses:
+_LINKS = (known.LINK, known.DECISION_NOTICE_URL)
+# Dates, each column's order decided from the whole column. A clarification's two dates
+# are one Clarification, not fields of the disclosure.
+_DATES = (
+    known.RECEIVED_DATE,
+    known.RESPONSE_DATE,
+    known.EXTENSION_DUE_DATE,
+    known.CLARIFICATION_ASKED,
+    known.CLARIFICATION_ANSWERED,
+    known.REVIEW_REQUESTED,
+    known.REVIEW_COMPLETED,
+)
+# The outcome is read by ``OutcomeReader``; the other wordings by a ``WordingReader``
+# each (``known.CHOICE_WORDINGS``).
+
 # A new entry whose log has no column for a field gets this: nothing is guessed.
 NOT_RECORDED_VALUES = {
     "request_text": "",
@@ -64,7 +87,18 @@ NOT_RECORDED_VALUES = {
     "response_date": None,
     "received_date": None,
     "original_url": "",
+    "extension_due_date": None,
+    "extension_reason": "",
+    "review_requested": None,
+    "review_completed": None,
+    "review_outcome": "",
+    "commissioner_reference": "",
+    "decision_notice_reference": "",
+    "decision_notice_url": "",
+    "commissioner_outcome": "",
 }
+# The fields' labels by the Disclosure field each fills, for messages.
+_LABELS = {f.attribute: f.label for f in known.FIELDS if f.attribute}
 
 
 # Options and progress ---------------------------------------------------------------------
@@ -238,13 +272,34 @@ class Keywords:
 # Checking rows ---------------------------------------------------------------------------
 
 
+# A clarification: the day it was asked for, and the day the answer arrived (if known).
+Clarified = tuple[dt.date, dt.date | None]
+
+
+def asked_in_order(clarifications: Iterable[Clarified]) -> list[Clarified]:
+    """Clarifications in the order they were asked (one not answered after one that was)."""
+    return sorted(clarifications, key=lambda c: (c[0], c[1] or dt.date.max))
+
+
+def distinct_clarifications(clarifications: Iterable[Clarified]) -> list[Clarified]:
+    """Each clarification once, in order. One not answered is left out when another row
+    gives the answer to the one asked that day: as a field one row lacks is taken from
+    the other."""
+    found = set(clarifications)
+    answered = {asked for asked, answer in found if answer}
+    return asked_in_order(
+        (asked, answer) for asked, answer in found if answer or asked not in answered
+    )
+
+
 @dataclass
 class Entry:
     """What one reference's row, or rows, make of its disclosure.
 
     ``values`` holds the Disclosure fields whose columns the file has (the title always);
-    ``exemption_ids`` and ``keyword_names`` are None when it has no such column, and a
-    column absent from the file leaves an existing entry's field as it is.
+    ``exemption_ids``, ``keyword_names`` and ``clarifications`` (asked, answered) are None
+    when it has no such column, and a column absent from the file leaves an existing
+    entry's field as it is.
     """
 
     reference: str
@@ -252,6 +307,7 @@ class Entry:
     values: dict[str, Any] = field(default_factory=dict)
     exemption_ids: list[int] | None = None
     keyword_names: list[str] | None = None
+    clarifications: list[Clarified] | None = None
     notes: list[str] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
     skip: bool = False
@@ -260,16 +316,19 @@ class Entry:
     existing: Disclosure | None = None
     exemptions_before: set[int] = field(default_factory=set)
     keywords_before: set[int] = field(default_factory=set)
+    clarifications_before: list[Clarified] = field(default_factory=list)
     changed_fields: list[str] = field(default_factory=list)
     exemptions_changed: bool = False
     keywords_changed: bool = False
+    clarifications_changed: bool = False
     # The safety check found something: not published (an update returns it to draft).
     needs_review: bool = False
 
     def merge(self, other: Entry, labels: Mapping[str, str]) -> None:
         """Unite ``other`` (a later row of the same reference) with this entry: its
-        keywords and exemptions are added; a field one row lacks is taken from the
-        other; a field both hold differently is an error naming both rows."""
+        keywords, exemptions and clarifications are added; a field one row lacks is
+        taken from the other; a field both hold differently is an error naming both
+        rows."""
         self.rows += other.rows
         self.notes = unite(self.notes, other.notes)
         self.errors += [f"Row {other.rows[0].number}: {error}" for error in other.errors]
@@ -289,6 +348,10 @@ class Entry:
             mine = self.keyword_names or []
             lower = {name.lower() for name in mine}
             self.keyword_names = mine + [n for n in other.keyword_names if n.lower() not in lower]
+        if other.clarifications is not None:
+            self.clarifications = distinct_clarifications(
+                [*(self.clarifications or []), *other.clarifications]
+            )
 
     def imported_row(self, log: LogFile) -> dict[str, Any]:
         """The rows it was imported from, every column, for ``Disclosure.imported_row``."""
@@ -317,16 +380,16 @@ def _shown(value: Any) -> str:
 
 @dataclass
 class _Readers:
-    """What reading a row needs: the columns, the outcome wordings, the exemptions, and
-    the order of each date column."""
+    """What reading a row needs: the columns, the outcome wordings and the others', the
+    exemptions, and the order of each date column."""
 
     columns: Columns
     outcomes: OutcomeReader
     exemptions: ExemptionIndex
     date_orders: dict[str, DateOrder | None]
-
-
-_DATE_FIELDS = {known.RECEIVED_DATE: "received_date", known.RESPONSE_DATE: "response_date"}
+    wordings: dict[str, WordingReader] = field(
+        default_factory=lambda: {name: WordingReader.of(name) for name in known.CHOICE_WORDINGS}
+    )
 
 
 def _check_row(row: LogRow, readers: _Readers, values: SummaryValues) -> Entry:
@@ -334,6 +397,7 @@ def _check_row(row: LogRow, readers: _Readers, values: SummaryValues) -> Entry:
     columns = readers.columns
     reference = cell_text(columns.cell(row, known.REFERENCE))
     entry = Entry(reference, [row])
+    unread: set[str] = set()  # fields whose cell is an error
 
     def reading(name: str, read: Callable[[Any], Any], summarised: bool = True) -> Any:
         """``read`` the field's cell; count the value in the summary when not understood,
@@ -342,6 +406,7 @@ def _check_row(row: LogRow, readers: _Readers, values: SummaryValues) -> Entry:
         try:
             result = read(cell)
         except ValueError as error:
+            unread.add(name)
             entry.errors.append(str(error))
             if summarised:
                 values.add(True, columns.heading(name), cell_text(cell), row.number, str(error))
@@ -358,24 +423,41 @@ def _check_row(row: LogRow, readers: _Readers, values: SummaryValues) -> Entry:
 
     reading(known.REFERENCE, read_reference, summarised=False)
     entry.values["title"] = reading(known.TITLE, read_title, summarised=False)
-    for name, attribute in _TEXTS.items():
-        if columns.has(name):
-            entry.values[attribute] = cell_text(columns.cell(row, name))
-    if columns.has(known.OUTCOME):
-        outcome = reading(known.OUTCOME, readers.outcomes.read)
-        if outcome == known.SKIP:
-            entry.skip = True
-        elif outcome is not None:
-            entry.values["outcome"] = outcome
-    for name, attribute in _DATE_FIELDS.items():
-        if columns.has(name):
-            label = known.FIELD_BY_NAME[name].label
-            order = readers.date_orders.get(name)
-            entry.values[attribute] = reading(
-                name, lambda cell, order=order, label=label: read_date(cell, order, label)
+    dates: dict[str, dt.date | None] = {}
+    for f in known.FIELDS:
+        if not columns.has(f.name):
+            continue
+        if f.name in _TEXTS:
+            entry.values[f.attribute] = cell_text(columns.cell(row, f.name))
+        elif f.name == known.OUTCOME:
+            outcome = reading(f.name, readers.outcomes.read)
+            if outcome == known.SKIP:
+                entry.skip = True
+            elif outcome is not None:
+                entry.values[f.attribute] = outcome
+        elif f.name in _DATES:
+            order = readers.date_orders.get(f.name)
+            dates[f.name] = reading(
+                f.name, lambda cell, order=order, f=f: read_date(cell, order, f.label)
             )
-    if columns.has(known.LINK):
-        entry.values["original_url"] = reading(known.LINK, read_link)
+            if f.attribute:  # else a clarification's
+                entry.values[f.attribute] = dates[f.name]
+        elif f.name in _LINES:
+            entry.values[f.attribute] = reading(
+                f.name, lambda cell, f=f: read_line(cell, f.label, f.attribute)
+            )
+        elif f.name in _LINKS:
+            entry.values[f.attribute] = reading(
+                f.name, lambda cell, f=f: read_link(cell, f.label, f.attribute)
+            )
+        elif f.name in readers.wordings:
+            entry.values[f.attribute] = reading(f.name, readers.wordings[f.name].read)
+    clarification = (known.CLARIFICATION_ASKED, known.CLARIFICATION_ANSWERED)
+    if any(columns.has(name) for name in clarification):
+        entry.clarifications = []
+        if not unread & set(clarification):
+            asked, answered = (dates.get(name) for name in clarification)
+            _clarify(entry, asked, answered)
     if columns.has(known.EXEMPTIONS):
         entry.exemption_ids = []
         for index in columns.by_field[known.EXEMPTIONS]:
@@ -400,6 +482,42 @@ def _check_row(row: LogRow, readers: _Readers, values: SummaryValues) -> Entry:
     return entry
 
 
+def _clarify(entry: Entry, asked: dt.date | None, answered: dt.date | None) -> None:
+    """Give ``entry`` the clarification of its row, asked and answered on the days given
+    (each None when blank), or the error that says why it cannot be one."""
+    if asked is None:
+        if answered is not None:
+            entry.errors.append(
+                f"The clarification answered on {answered:%d/%m/%Y} has no date it was "
+                "asked for: a clarification is recorded from the day it was asked."
+            )
+        return
+    clarification = Clarification(asked=asked, answered=answered)
+    try:
+        clarification.clean()
+    except ValidationError as error:
+        labels = {
+            "asked": known.FIELD_BY_NAME[known.CLARIFICATION_ASKED].label,
+            "answered": known.FIELD_BY_NAME[known.CLARIFICATION_ANSWERED].label,
+        }
+        entry.errors += _broken_rules(error, clarification, labels)
+        return
+    entry.clarifications = [(asked, answered)]
+
+
+def _broken_rules(error: ValidationError, instance: Any, labels: Mapping[str, str]) -> list[str]:
+    """The model's validation ``error`` about ``instance`` as an import's errors: each
+    message, and the value it is about, by its label (``labels`` by field name)."""
+    found = []
+    for name, messages in error.message_dict.items():
+        value = getattr(instance, name, None) if name in labels else None
+        if isinstance(value, dt.date):
+            value = f"{value:%d/%m/%Y}"
+        about = f" ({labels[name]} {value})" if value else ""
+        found += [f"{message.rstrip('.')}{about}." for message in messages]
+    return found
+
+
 # The survey: the whole of each date column, and the references on several rows ----------
 
 
@@ -413,7 +531,7 @@ class _Survey:
 
 def _survey(log: LogFile, columns: Columns, progress: Progress | None) -> _Survey:
     survey = _Survey()
-    for name in _DATE_FIELDS:
+    for name in _DATES:
         if columns.has(name):
             survey.dates[name] = DateColumn(columns.heading(name))
     # Each reference's first row, until a second is seen: a few dozen bytes a row.
@@ -479,7 +597,6 @@ def run(
                 f"No column holds the {label}: new entries' {label} is not recorded."
             )
 
-    labels = {f.attribute: f.label for f in known.FIELDS if f.attribute}
     values = SummaryValues()
     keywords = Keywords()
     refused = None
@@ -497,7 +614,7 @@ def run(
                 report.preview.append(_preview(entry, columns))
             if entry.reference in survey.repeated and not entry.skip:
                 if entry.reference in merging:
-                    merging[entry.reference].merge(entry, labels)
+                    merging[entry.reference].merge(entry, _LABELS)
                 else:
                     merging[entry.reference] = entry
             else:
@@ -538,20 +655,18 @@ def _preview(entry: Entry, columns: Columns) -> PreviewRow:
             text = ", ".join(entry.keyword_names or [])
         elif f.name == known.REFERENCE:
             text = entry.reference
+        elif f.attribute is None:  # a clarification's dates
+            which = 0 if f.name == known.CLARIFICATION_ASKED else 1
+            text = ", ".join(c[which].isoformat() for c in entry.clarifications or () if c[which])
         else:
             value = entry.values.get(f.attribute)
-            if f.name == known.OUTCOME:
-                value = "left out" if entry.skip else _outcome_label(value)
+            if f.name == known.OUTCOME and entry.skip:
+                value = "left out"
+            elif choices := Disclosure._meta.get_field(f.attribute).choices:
+                value = dict(choices).get(value, "")
             text = value.isoformat() if hasattr(value, "isoformat") else str(value or "")
         shown.append((f.label, text if len(text) <= 120 else text[:119] + "…"))
     return PreviewRow(entry.rows[0].number, shown, entry.errors + entry.notes)
-
-
-def _outcome_label(value: str | None) -> str:
-    try:
-        return str(Outcome(value).label)
-    except ValueError:
-        return ""
 
 
 class _Settling:
@@ -636,7 +751,12 @@ def _join(words: list[str]) -> str:
 
 def _changes(entry: Entry) -> list[str]:
     names = [str(Disclosure._meta.get_field(name).verbose_name) for name in entry.changed_fields]
-    return names + ["exemptions"] * entry.exemptions_changed + ["keywords"] * entry.keywords_changed
+    return (
+        names
+        + ["exemptions"] * entry.exemptions_changed
+        + ["keywords"] * entry.keywords_changed
+        + ["clarifications"] * entry.clarifications_changed
+    )
 
 
 # Settling entries against the log --------------------------------------------------------
@@ -644,21 +764,28 @@ def _changes(entry: Entry) -> list[str]:
 
 def settle(entries: list[Entry], keywords: Keywords, options: Options) -> None:
     """Decide create, update or unchanged for each entry, from the log as it is, in a
-    few queries for the whole chunk; an update refused to staff who may not change
-    entries is an error."""
-    existing = _existing([entry.reference for entry in entries])
+    few queries for the whole chunk. An entry created or changed must follow the model's
+    rules (``Disclosure.clean``: no answer before receipt, no review completed before it
+    was requested…), as it would be with the log's values of the columns the file has
+    not; an update refused to staff who may not change entries is an error."""
+    existing = _existing(
+        [entry.reference for entry in entries],
+        clarifications=any(entry.clarifications is not None for entry in entries),
+    )
     for entry in entries:
         found = existing.get(entry.reference)
         if found is None:
             entry.action = Action.CREATE
+            new = Disclosure(**{**NOT_RECORDED_VALUES, **entry.values})
             # A draft is checked when it is published.
-            entry.needs_review = options.publish and _needs_review(
-                Disclosure(**{**NOT_RECORDED_VALUES, **entry.values}), entry
+            entry.needs_review = (
+                _follows_the_rules(new, entry) and options.publish and _needs_review(new, entry)
             )
             continue
-        disclosure, exemption_ids, keyword_ids = found
+        disclosure, exemption_ids, keyword_ids, clarifications = found
         entry.existing = disclosure
         entry.exemptions_before, entry.keywords_before = exemption_ids, keyword_ids
+        entry.clarifications_before = clarifications
         entry.changed_fields = [
             name
             for name in Disclosure.TRACKED_FIELDS
@@ -671,7 +798,16 @@ def settle(entries: list[Entry], keywords: Keywords, options: Options) -> None:
         entry.keywords_changed = (
             entry.keyword_names is not None and keywords.ids(entry.keyword_names) != keyword_ids
         )
-        if not (entry.changed_fields or entry.exemptions_changed or entry.keywords_changed):
+        entry.clarifications_changed = (
+            entry.clarifications is not None
+            and entry.clarifications != asked_in_order(clarifications)
+        )
+        if not (
+            entry.changed_fields
+            or entry.exemptions_changed
+            or entry.keywords_changed
+            or entry.clarifications_changed
+        ):
             entry.action = Action.UNCHANGED
         elif not options.update_existing:
             entry.errors.append(
@@ -683,20 +819,34 @@ def settle(entries: list[Entry], keywords: Keywords, options: Options) -> None:
             entry.action = Action.UPDATE
         if disclosure.status == Disclosure.Status.WITHDRAWN:
             entry.notes.append("Withdrawn: it stays withdrawn.")
-        elif (
-            entry.action == Action.UPDATE
+        if entry.action != Action.UPDATE:
+            continue
+        changed = copy.copy(disclosure)
+        for name in entry.changed_fields:
+            setattr(changed, name, entry.values[name])
+        if (
+            _follows_the_rules(changed, entry)
             and disclosure.status == Disclosure.Status.PUBLISHED
             and set(entry.changed_fields) & set(_CHECKED_FIELDS)
         ):
             # As the admin does when a published entry's text gains unreviewed findings.
-            changed = copy.copy(disclosure)
-            for name in entry.changed_fields:
-                setattr(changed, name, entry.values[name])
             entry.needs_review = _needs_review(changed, entry)
 
 
 # The texts the safety check reads (``Disclosure.safety_findings``).
 _CHECKED_FIELDS = ("title", "request_text", "response_narrative")
+
+
+def _follows_the_rules(disclosure: Disclosure, entry: Entry) -> bool:
+    """Whether ``disclosure``, as the entry would make it, follows the model's rules
+    (``Disclosure.clean``, as the admin checks them); if not, the entry has errors
+    saying which."""
+    try:
+        disclosure.clean()
+    except ValidationError as error:
+        entry.errors += _broken_rules(error, disclosure, _LABELS)
+        return False
+    return True
 
 
 def _needs_review(disclosure: Disclosure, entry: Entry) -> bool:
@@ -721,11 +871,14 @@ def _same_value(stored: Any, new: Any) -> bool:
     return stored == new
 
 
-def _existing(references: list[str]) -> dict[str, tuple[Disclosure, set[int], set[int]]]:
-    """Disclosures already in the log by reference, with their exemption and keyword ids."""
+def _existing(
+    references: list[str], *, clarifications: bool = False
+) -> dict[str, tuple[Disclosure, set[int], set[int], list[Clarified]]]:
+    """Disclosures already in the log by reference, with their exemption and keyword ids,
+    and (if asked for) their clarifications in the order the history lists them."""
     if not references:
         return {}
-    found: dict[str, tuple[Disclosure, set[int], set[int]]] = {}
+    found: dict[str, tuple[Disclosure, set[int], set[int], list[Clarified]]] = {}
     disclosures = {
         d.pk: d
         for d in Disclosure.objects.filter(reference__in=references)
@@ -743,8 +896,16 @@ def _existing(references: list[str]) -> dict[str, tuple[Disclosure, set[int], se
     keyword_links = Disclosure.keywords.through.objects.filter(disclosure_id__in=disclosures)
     for disclosure_id, keyword_id in keyword_links.values_list("disclosure_id", "keyword_id"):
         keyword_ids[disclosure_id].add(keyword_id)
+    asked: dict[int, list[Clarified]] = {pk: [] for pk in disclosures}
+    if clarifications:
+        for disclosure_id, *dates in (
+            Clarification.objects.filter(disclosure_id__in=disclosures)
+            .order_by("asked", "id")
+            .values_list("disclosure_id", "asked", "answered")
+        ):
+            asked[disclosure_id].append(tuple(dates))
     for pk, disclosure in disclosures.items():
-        found[disclosure.reference] = (disclosure, exemption_ids[pk], keyword_ids[pk])
+        found[disclosure.reference] = (disclosure, exemption_ids[pk], keyword_ids[pk], asked[pk])
     return found
 
 

@@ -1,5 +1,5 @@
-"""Reading the values of a log's cells: references and texts, outcomes, dates, exemption
-citations, keywords and links.
+"""Reading the values of a log's cells: references and texts, outcomes and the other
+wordings, dates, exemption citations, keywords and links.
 
 Every reader returns the value the cell means, with a note when it read the cell with a
 word to say (a citation recorded as its section, a row left out as unanswered), or raises
@@ -62,8 +62,18 @@ def read_title(value: Any) -> str:
     return title
 
 
-def read_link(value: Any) -> str:
-    """A web address (http or https), or '' for none. Raises ``ValueError``."""
+def read_line(value: Any, label: str, attribute: str) -> str:
+    """A short text on one line, as a case reference ('' for none), for the Disclosure
+    field ``attribute``. Raises ``ValueError`` when it is too long to store."""
+    text = re.sub(r"\s+", " ", cell_text(value))
+    if len(text) > (limit := _max_length(Disclosure, attribute)):
+        raise ValueError(f"The {label} is longer than {limit} characters.")
+    return text
+
+
+def read_link(value: Any, label: str = "link", attribute: str = "original_url") -> str:
+    """A web address (http or https), or '' for none, for the Disclosure field
+    ``attribute``. Raises ``ValueError``."""
     link = cell_text(value)
     if not link:
         return ""
@@ -71,10 +81,11 @@ def read_link(value: Any) -> str:
         URLValidator(schemes=["http", "https"])(link)
     except ValidationError:
         raise ValueError(
-            f"Link {link[:80]!r} is not a web address (http:// or https://)."
+            f"{label[0].upper()}{label[1:]} {link[:80]!r} is not a web address "
+            "(http:// or https://)."
         ) from None
-    if len(link) > _max_length(Disclosure, "original_url"):
-        raise ValueError("The link is longer than 500 characters.")
+    if len(link) > (limit := _max_length(Disclosure, attribute)):
+        raise ValueError(f"The {label} is longer than {limit} characters.")
     return link
 
 
@@ -89,7 +100,36 @@ class Read:
     note: str = ""
 
 
-class OutcomeReader:
+class WordingReader:
+    """The wordings of a field with choices (an internal review's outcome, the
+    Commissioner's): those the table of ``known`` holds for it, and its choices' own
+    values and labels, each meaning one choice. Nothing else is read."""
+
+    def __init__(self, label: str, meanings: dict[str, str]) -> None:
+        self.label, self.meanings = label, meanings
+
+    @classmethod
+    def of(cls, name: str) -> WordingReader:
+        """The reader of the ``known.Field`` named ``name``, one of ``known.CHOICE_WORDINGS``."""
+        choices, wordings = known.CHOICE_WORDINGS[name]
+        return cls(known.FIELD_BY_NAME[name].label, known.by_wording(choices, wordings))
+
+    def meaning(self, text: str) -> str:
+        """What the wording ``text`` (not blank) means. Raises ``ValueError`` naming an
+        unknown wording."""
+        meaning = self.meanings.get(known.wording_key(text))
+        if meaning is None:
+            raise ValueError(f"Unknown {self.label} {text!r}.")
+        return meaning
+
+    def read(self, value: Any) -> Read:
+        """The choice's value, or '' for a blank cell. Raises ``ValueError`` naming an
+        unknown wording."""
+        text = cell_text(value)
+        return Read(self.meaning(text) if text else "")
+
+
+class OutcomeReader(WordingReader):
     """Outcome wordings: those the table of ``known`` holds, and those given
     (``--outcome "Wording=value"``), each meaning an outcome, ``not-recorded`` or
     ``skip``."""
@@ -97,7 +137,7 @@ class OutcomeReader:
     MEANINGS = (*(str(o) for o in known.Outcome), known.SKIP)
 
     def __init__(self, given: Mapping[str, str | None] | None = None) -> None:
-        self.meanings = known.outcome_by_wording()
+        super().__init__(known.FIELD_BY_NAME[known.OUTCOME].label, known.outcome_by_wording())
         for wording, meaning in (given or {}).items():
             if meaning not in self.MEANINGS:
                 raise LogFileError(
@@ -112,9 +152,7 @@ class OutcomeReader:
         text = cell_text(value)
         if not text:
             return Read(known.NOT_RECORDED, "No outcome given: not recorded.")
-        meaning = self.meanings.get(known.wording_key(text))
-        if meaning is None:
-            raise ValueError(f"Unknown outcome {text!r}.")
+        meaning = self.meaning(text)
         if meaning == known.SKIP:
             return Read(meaning, f"{text!r} is not an answered request: left out.")
         return Read(meaning)

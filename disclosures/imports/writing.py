@@ -1,5 +1,6 @@
 """Writing the entries of an import, a chunk at a time: new keywords, new and changed
-disclosures, their links, and their history, in a few statements per chunk.
+disclosures, their links and clarifications, and their history, in a few statements per
+chunk.
 """
 
 from __future__ import annotations
@@ -14,10 +15,18 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from disclosures.imports.files import LogFile
-from disclosures.imports.plan import NOT_RECORDED_VALUES, Entry, Keywords, Options, Progress, run
+from disclosures.imports.plan import (
+    NOT_RECORDED_VALUES,
+    Clarified,
+    Entry,
+    Keywords,
+    Options,
+    Progress,
+    run,
+)
 from disclosures.imports.report import Action, ImportReport
 from disclosures.imports.values import ExemptionIndex
-from disclosures.models import Disclosure, Keyword
+from disclosures.models import Clarification, Disclosure, Keyword
 
 # Imported logs were already public: a new entry is published at 09:00 UK time on the day
 # of its response, whatever the server's time zone. One whose log recorded no response
@@ -31,6 +40,13 @@ def _in_database_order(pks: Iterable[int]) -> dict[int, tuple[int, str]]:
     as the trigger orders them) and its name, in one query."""
     found = Keyword.objects.filter(pk__in=set(pks)).values_list("pk", "name")
     return {pk: (rank, name) for rank, (pk, name) in enumerate(found)}
+
+
+def _clarifications_text(clarifications: Iterable[Clarified]) -> str:
+    """Clarifications as the history records them (``Disclosure.snapshot``)."""
+    return ", ".join(
+        str(Clarification(asked=asked, answered=answered)) for asked, answered in clarifications
+    )
 
 
 class Writer:
@@ -126,6 +142,7 @@ class Writer:
             after = disclosure.state(
                 exemptions=self.exemptions.cited(exemption_ids),
                 keywords=listed(keyword_ids[entry.reference]),
+                clarifications=_clarifications_text(entry.clarifications or ()),
             )
             states.append((disclosure, {}, after))
         _set_links(
@@ -139,6 +156,7 @@ class Writer:
             {e.existing.pk: e.exemption_ids for e in entries if e.exemption_ids},
         )
         Disclosure.objects.bulk_create(new)
+        _set_clarifications({e.existing.pk: e.clarifications for e in entries if e.clarifications})
         return states
 
     def _update(self, entries, keyword_ids, listed) -> list:
@@ -149,6 +167,7 @@ class Writer:
             before = disclosure.state(
                 exemptions=self.exemptions.cited(entry.exemptions_before),
                 keywords=listed(entry.keywords_before),
+                clarifications=_clarifications_text(entry.clarifications_before),
             )
             for name in entry.changed_fields:
                 setattr(disclosure, name, entry.values[name])
@@ -169,6 +188,11 @@ class Writer:
                     if entry.keywords_changed
                     else entry.keywords_before
                 ),
+                clarifications=_clarifications_text(
+                    entry.clarifications
+                    if entry.clarifications_changed
+                    else entry.clarifications_before
+                ),
             )
             states.append((disclosure, before, after))
         if entries:
@@ -184,6 +208,10 @@ class Writer:
             "keyword_id",
             {e.existing.pk: keyword_ids[e.reference] for e in entries if e.keywords_changed},
             replace=[e.existing.pk for e in entries if e.keywords_changed],
+        )
+        _set_clarifications(
+            {e.existing.pk: e.clarifications for e in entries if e.clarifications_changed},
+            replace=True,
         )
         return states
 
@@ -220,6 +248,23 @@ def _set_links(
     ]
     if rows:
         through.objects.bulk_create(rows)
+
+
+def _set_clarifications(
+    clarifications: dict[int, list[Clarified] | None], replace: bool = False
+) -> None:
+    """Give each disclosure its clarifications, (asked, answered) in the order they were
+    asked (so that their ids keep it, as the history lists them), replacing those it had
+    if ``replace``: two statements, not one per disclosure."""
+    if replace and clarifications:
+        Clarification.objects.filter(disclosure_id__in=clarifications).delete()
+    rows = [
+        Clarification(disclosure_id=disclosure_id, asked=asked, answered=answered)
+        for disclosure_id, found in clarifications.items()
+        for asked, answered in found or ()
+    ]
+    if rows:
+        Clarification.objects.bulk_create(rows)
 
 
 def import_log(

@@ -43,9 +43,9 @@ class Command(BaseCommand):
             action="append",
             default=[],
             metavar='"Heading=field"',
-            help="read the column Heading as the field (reference, title, request, outcome, "
-            "exemptions, received-date, response-date, response, keywords, link); "
-            '"Heading=" ignores the column. Repeatable.',
+            help="read the column Heading as the field ("
+            + ", ".join(field.name for field in imports.known.FIELDS)
+            + '); "Heading=" ignores the column. Repeatable.',
         )
         parser.add_argument(
             "--outcome",

@@ -271,3 +271,9 @@ def test_detail_gives_the_review_outcome_and_the_commissioners_decision(client, 
     assert "Complaint to the Scottish Information Commissioner" in html
     assert '<a href="https://www.example.org/decisions/045-2024">Decision 045/2024</a>' in html
     assert "Complaint not upheld" in html
+
+
+def test_the_received_date_is_said_once(client):
+    disclosure = DisclosureFactory(received_date=datetime.date(2024, 1, 2))
+    html = client.get(disclosure.get_absolute_url()).content.decode()
+    assert html.count("<dt>Received</dt>") == 1

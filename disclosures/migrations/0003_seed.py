@@ -346,9 +346,9 @@ def slug_for(code, legislation):
     return slug if legislation == "foia" else f"{legislation}-{slug}"
 
 
-def seed(apps, schema_editor):
-    # On the database being migrated: a replica's test database is migrated too.
-    alias = schema_editor.connection.alias
+def seed_exemptions(apps, alias: str = "default") -> None:
+    """The legislation and its exemptions, made or updated (the browser tests seed them
+    again after a test that empties the tables)."""
     Legislation = apps.get_model("disclosures", "Legislation")
     for code, abbreviation, name, provisions, regulations, position in LEGISLATION:
         Legislation.objects.using(alias).update_or_create(
@@ -386,6 +386,12 @@ def seed(apps, schema_editor):
                 "position": position,
             },
         )
+
+
+def seed(apps, schema_editor):
+    # On the database being migrated: a replica's test database is migrated too.
+    alias = schema_editor.connection.alias
+    seed_exemptions(apps, alias)
     create_roles(apps, schema_editor)
     # The public log as it stands is the first version the validators know.
     PublicChange = apps.get_model("disclosures", "PublicChange")

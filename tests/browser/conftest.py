@@ -139,27 +139,9 @@ def media(settings, tmp_path):
 
 
 def seed_exemptions() -> None:
-    """The legislation and exemptions the data migrations make, made again as today's
-    models hold them (each seeding updates or creates)."""
-    first = importlib.import_module("disclosures.migrations.0004_seed_exemptions")
-    legislation = importlib.import_module(
-        "disclosures.migrations.0021_legislation_and_scottish_exemptions"
-    )
-    legislation.seed_legislation(apps, None)
-    exemption = apps.get_model("disclosures", "Exemption")
-    for position, (code, act, name, kind, description) in enumerate(first.EXEMPTIONS, 1):
-        exemption.objects.update_or_create(
-            legislation_id=act,
-            code=code,
-            defaults={
-                "slug": first.slug_for(code),
-                "name": name,
-                "kind": kind,
-                "description": description,
-                "position": position * 10,
-            },
-        )
-    legislation.seed_exemptions(apps, None)
+    """The legislation and exemptions the seed migration makes, made again as today's
+    models hold them (the seeding updates or creates)."""
+    importlib.import_module("disclosures.migrations.0003_seed").seed_exemptions(apps)
 
 
 @pytest.fixture

@@ -182,7 +182,7 @@ FIELDS: tuple[Field, ...] = (
         NARRATIVE,
         "response",
         "response_narrative",
-        ("Response", "Response narrative", "Response details", "Answer", "Reply"),
+        ("Response", "Response narrative", "Narrative", "Response details", "Answer", "Reply"),
         "What the authority answered.",
     ),
     Field(
@@ -215,7 +215,14 @@ FIELDS: tuple[Field, ...] = (
         EXTENSION_DUE_DATE,
         "extension due date",
         "extension_due_date",
-        ("Extended Due Date", "PIT Extension", "Extension Date", "Revised Due Date", "Extended to"),
+        (
+            "Extended Due Date",
+            "Extension due date",
+            "PIT Extension",
+            "Extension Date",
+            "Revised Due Date",
+            "Extended to",
+        ),
         "The due date the time was extended to (FOIA s10(3), EIR reg 7).",
     ),
     Field(

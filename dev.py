@@ -79,6 +79,9 @@ def serve() -> int:
     beside it. DEBUG=true gives Django's development server instead."""
     debug = os.environ.get("DEBUG", "").lower() in ("1", "true", "yes", "on")
     env = {**os.environ, "DEBUG": "true" if debug else "false", "PLAIN_HTTP": "true"}
+    # Emails (alert confirmations and digests) are printed by the worker, never sent, and
+    # their links lead back to this demo.
+    env |= {"EMAIL_URL": "console://", "FOILOG_SITE_URL": "http://127.0.0.1:8000"}
     manage = [str(PYTHON), "manage.py"]
     say("Preparing the database")
     run(*manage, "migrate", "--no-input", env=env)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import router, transaction
+from django.db import models, router, transaction
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
@@ -18,13 +18,26 @@ from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from disclosures import imports, search, tasks
-from disclosures.models import Change, Disclosure, Document, Exemption, Keyword
+from disclosures.models import (
+    Change,
+    Clarification,
+    Disclosure,
+    Document,
+    Exemption,
+    Keyword,
+    Legislation,
+    Outcome,
+)
 
 PUBLISHING_FIELDS = ("status", "published_at", "withdrawn_reason")
+# How the request was handled: the time limits, the internal review and the complaint to
+# the Commissioner (the timeliness statistics are made of them).
+HANDLING_FIELDS = Disclosure.HANDLING_FIELDS
 
 
 class PublicationStateFilter(admin.SimpleListFilter):
@@ -61,7 +74,7 @@ class WithdrawForm(forms.Form):
     )
 
 
-# Uploads checked but not yet imported, in the session: token → filename, sheet, publish.
+# Uploads waiting to be imported, in the session: token → filename, sheet, publish.
 IMPORT_SESSION_KEY = "disclosure_imports"
 # Rows listed in the import report page; manage.py import_log lists them all.
 IMPORT_REPORT_ROWS = 2000
@@ -70,9 +83,12 @@ IMPORT_REPORT_ROWS = 2000
 class ImportLogForm(forms.Form):
     file = forms.FileField(
         label=_("Log file"),
-        help_text=_(
-            "A CSV or Excel (.xlsx) file, one disclosure a row, with headings such as "
-            "Reference, Title, Request, Outcome, Exemptions, Date, Response, Keywords."
+        help_text=format_lazy(
+            _(
+                "A CSV or Excel (.xlsx) file, one disclosure a row, of at most {size} MB. "
+                "Larger logs are imported with manage.py import_log, which has no limit."
+            ),
+            size=imports.MAX_UPLOAD_SIZE // (1024 * 1024),
         ),
     )
     sheet = forms.CharField(
@@ -85,7 +101,10 @@ class ImportLogForm(forms.Form):
         label=_("Publish new disclosures"),
         required=False,
         initial=True,
-        help_text=_("Each is published as of 09:00 on its response date. Untick to import drafts."),
+        help_text=_(
+            "Each is published as of 09:00 on its response date (when imported, if it has "
+            "none). Untick to import drafts."
+        ),
     )
 
     def __init__(self, *args, may_publish: bool, **kwargs) -> None:
@@ -96,12 +115,89 @@ class ImportLogForm(forms.Form):
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
-        if upload.size > imports.MAX_FILE_SIZE:
+        if upload.size > imports.MAX_UPLOAD_SIZE:
             raise ValidationError(
-                _("The file is larger than %(size)d MB: split it into parts.")
-                % {"size": imports.MAX_FILE_SIZE // (1024 * 1024)}
+                _(
+                    "The file is larger than %(size)d MB, the most this page takes: import it "
+                    "with manage.py import_log on the server, which has no limit."
+                )
+                % {"size": imports.MAX_UPLOAD_SIZE // (1024 * 1024)}
             )
         return upload
+
+
+# What an outcome wording may be read as, in the mapping step.
+OUTCOME_MEANINGS = [
+    ("", _("— not understood —")),
+    *[(value, label) for value, label in Outcome.choices],
+    (imports.known.SKIP, _("Leave the row out: not an answered request")),
+]
+
+
+class ImportMappingForm(forms.Form):
+    """The mapping step of an import: the field each of the file's columns holds,
+    prefilled by the same rules as the command line; the order of dates; and what each
+    outcome wording the check did not understand means."""
+
+    dates = forms.ChoiceField(
+        label=_("Dates written with numbers only (03/04/2022)"),
+        required=False,
+        choices=[
+            ("", _("Decide from each column")),
+            (imports.DateOrder.DAY_FIRST.value, _("Day first: 24/02/2022")),
+            (imports.DateOrder.MONTH_FIRST.value, _("Month first: 02/24/2022")),
+        ],
+    )
+
+    def __init__(self, *args, headings: list[str], wordings: list[str], **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.headings, self.wordings = headings, wordings
+        fields = [("", _("— ignore —"))] + [(f.name, f.label) for f in imports.known.FIELDS]
+        for index, heading in enumerate(headings):
+            found = imports.known.FIELD_BY_HEADING.get(imports.known.heading_key(heading))
+            self.fields[f"column_{index}"] = forms.ChoiceField(
+                label=heading, required=False, choices=fields, initial=found.name if found else ""
+            )
+        for index, wording in enumerate(wordings):
+            self.fields[f"outcome_{index}"] = forms.ChoiceField(
+                label=wording, required=False, choices=OUTCOME_MEANINGS
+            )
+        if self.is_bound:
+            # A column the submission does not mention is read as the rules read it.
+            self.data = self.data.copy()
+            for field in self.column_fields():
+                self.data.setdefault(field.html_name, field.initial)
+
+    @classmethod
+    def wordings_posted(cls, data) -> list[str]:
+        """The outcome wordings a submitted form mapped, in its order."""
+        found = []
+        index = 0
+        while f"wording_{index}" in data:
+            found.append(data[f"wording_{index}"][:300])
+            index += 1
+        return found
+
+    def column_fields(self):
+        return [self[f"column_{index}"] for index in range(len(self.headings))]
+
+    def outcome_fields(self):
+        return [self[f"outcome_{index}"] for index in range(len(self.wordings))]
+
+    def options(self, **settings) -> imports.Options:
+        """The import's options as the form chose them (call after ``is_valid``)."""
+        data = self.cleaned_data
+        columns = {
+            heading: data.get(f"column_{index}") or None
+            for index, heading in enumerate(self.headings)
+        }
+        outcomes = {
+            wording: data[f"outcome_{index}"]
+            for index, wording in enumerate(self.wordings)
+            if data.get(f"outcome_{index}")
+        }
+        dates = imports.DateOrder(data["dates"]) if data.get("dates") else None
+        return imports.Options(columns=columns, outcomes=outcomes, dates=dates, **settings)
 
 
 class DocumentForm(forms.ModelForm):
@@ -134,6 +230,15 @@ class DocumentInline(admin.TabularInline):
     @admin.display(description=_("safety findings"))
     def findings_count(self, document: Document) -> int | str:
         return len(document.findings) if document.pk else "–"
+
+
+class ClarificationInline(admin.TabularInline):
+    """Each time the requester was asked to clarify the request: the time limit runs again
+    from the day the answer arrived."""
+
+    model = Clarification
+    extra = 0
+    fields = ("asked", "answered")
 
 
 class ChangeInline(admin.TabularInline):
@@ -170,6 +275,14 @@ def _short(value: str, limit: int = 120) -> str:
     return value if len(value) <= limit else value[: limit - 1] + "…"
 
 
+def _form_field(db_field, **kwargs):
+    # A decision notice's address typed without a scheme is an https one (and Django 6
+    # assumes so too).
+    if isinstance(db_field, models.URLField):
+        kwargs.setdefault("assume_scheme", "https")
+    return db_field.formfield(**kwargs)
+
+
 class DisclosureForm(forms.ModelForm):
     # Shown to publishers when there are safety findings. The fingerprint of the findings
     # on screen travels with the form, so ticking the box approves exactly what was seen,
@@ -178,19 +291,28 @@ class DisclosureForm(forms.ModelForm):
         label=_("I have reviewed every safety finding listed above"), required=False
     )
     safety_fingerprint_seen = forms.CharField(widget=forms.HiddenInput, required=False)
+    original_url = forms.URLField(
+        label=_("Original publication"),
+        required=False,
+        max_length=500,
+        assume_scheme="https",
+        help_text=Disclosure._meta.get_field("original_url").help_text,
+    )
 
     class Meta:
         model = Disclosure
+        formfield_callback = _form_field
         fields = (
             "reference",
             "title",
             "request_text",
-            "received_date",
             "outcome",
             "exemptions",
             "response_date",
             "response_narrative",
+            "original_url",
             "keywords",
+            *HANDLING_FIELDS,
             *PUBLISHING_FIELDS,
         )
 
@@ -219,23 +341,43 @@ class DisclosureAdmin(admin.ModelAdmin):
         "updated_by",
         "safety_findings",
         "earlier_answers",
+        "imported_from",
     )
     form = DisclosureForm
-    inlines = (DocumentInline, ChangeInline)
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+    inlines = (ClarificationInline, DocumentInline, ChangeInline)
     actions = ("publish_now", "unpublish", "withdraw")
     list_per_page = 50
     show_full_result_count = False
     fieldsets = (
-        (None, {"fields": ("reference", "title", "request_text", "received_date")}),
+        (None, {"fields": ("reference", "title", "request_text")}),
         (
             _("Response"),
-            {"fields": ("outcome", "exemptions", "response_date", "response_narrative")},
+            {
+                "fields": (
+                    "outcome",
+                    "exemptions",
+                    "response_date",
+                    "response_narrative",
+                    "original_url",
+                )
+            },
+        ),
+        (
+            _("Handling"),
+            {
+                "fields": HANDLING_FIELDS,
+                "description": _(
+                    "When the request arrived and how it was handled, where known. Add each "
+                    "clarification asked for below, under Clarifications."
+                ),
+            },
         ),
         (_("Keywords"), {"fields": ("keywords",)}),
         (_("Earlier answers to similar requests"), {"fields": ("earlier_answers",)}),
         (_("Safety checks"), {"fields": ("safety_findings",)}),
         (_("Publication"), {"fields": PUBLISHING_FIELDS}),
-        (_("Record"), {"fields": ("created_at", "updated_at", "updated_by")}),
+        (_("Record"), {"fields": ("created_at", "updated_at", "updated_by", "imported_from")}),
     )
 
     def get_fieldsets(self, request: HttpRequest, obj=None):
@@ -275,6 +417,30 @@ class DisclosureAdmin(admin.ModelAdmin):
             ),
         )
 
+    @admin.display(description=_("imported from"))
+    def imported_from(self, obj: Disclosure) -> str:
+        """The row, or rows, of the log file the entry was imported from, every column as
+        the file had it: what the import read, and what it left aside."""
+        source = obj.imported_row or {}
+        if not source.get("rows"):
+            return _("Not imported from a log file.")
+        where = source["file"] + (f" ({source['sheet']})" if source.get("sheet") else "")
+        return format_html_join(
+            "",
+            '<table class="imported-row"><caption>{}</caption><tbody>{}</tbody></table>',
+            (
+                (
+                    _("%(file)s, row %(number)s") % {"file": where, "number": row["number"]},
+                    format_html_join(
+                        "",
+                        '<tr><th scope="row">{}</th><td>{}</td></tr>',
+                        ((heading, value) for heading, value in row["cells"]),
+                    ),
+                )
+                for row in source["rows"]
+            ),
+        )
+
     @admin.display(description=_("published disclosures"))
     def earlier_answers(self, obj: Disclosure) -> str:
         if not obj.pk:
@@ -293,7 +459,9 @@ class DisclosureAdmin(admin.ModelAdmin):
                         d.reference,
                         d.title,
                         d.get_outcome_display(),
-                        d.response_date.strftime("%d %b %Y"),
+                        d.response_date.strftime("%d %b %Y")
+                        if d.response_date
+                        else _("response date not recorded"),
                     )
                     for d in similar
                 ),
@@ -445,82 +613,97 @@ class DisclosureAdmin(admin.ModelAdmin):
         ]
 
     def import_view(self, request: HttpRequest) -> HttpResponse:
-        """Import a log: upload a file, read the dry run's report, confirm, import.
+        """Import a log: upload a file; map its columns and wordings, seeing the first
+        rows and the check of every row; import.
 
         Needs the add permission. New entries are published only for staff who may
-        publish; existing entries are updated only for staff who may change them. Between
-        the check and the import the file waits in the default storage under a random
-        name (``imports.keep_upload``) that only this session may import, so the rows
-        imported are exactly the rows checked.
+        publish; existing entries are updated only for staff who may change them. From
+        the upload to the import the file waits in the default storage under a random
+        name (``imports.keep_upload``) that only this session may use, so the rows
+        imported are the rows checked.
         """
         if not self.has_add_permission(request):
             raise PermissionDenied
         may_publish = self.has_publish_permission(request)
-        may_update = self.has_change_permission(request)
         context = {
             **self.admin_site.each_context(request),
             "title": _("Import a log"),
             "opts": self.model._meta,
             "may_publish": may_publish,
             "report_rows_limit": IMPORT_REPORT_ROWS,
+            "max_upload_mb": imports.MAX_UPLOAD_SIZE // (1024 * 1024),
+            "known": imports.known.sections(),
         }
         if request.method == "POST" and "token" in request.POST:
-            return self._import_checked_upload(request, request.POST["token"], context)
+            return self._map_and_import(request, request.POST["token"], context)
 
         form = ImportLogForm(request.POST or None, request.FILES or None, may_publish=may_publish)
         if request.method == "POST" and form.is_valid():
             upload = form.cleaned_data["file"]
             data = upload.read()
-            sheet = form.cleaned_data["sheet"]
-            publish = may_publish and form.cleaned_data.get("publish", False)
+            sheet = form.cleaned_data["sheet"] or None
             try:
-                log = imports.read_log(data, upload.name, sheet=sheet or None)
+                log = imports.read_log(data, upload.name, sheet=sheet)
             except imports.LogFileError as error:
                 form.add_error("file", str(error))
             else:
-                report = imports.dry_run(log, publish=publish, update_existing=may_update)
-                context.update(self._import_report_context(report, upload.name))
-                if not report.has_errors and report.to_write:
-                    token = imports.keep_upload(data)
-                    # Only the latest few checked uploads of a session can be imported.
-                    pending = list(request.session.get(IMPORT_SESSION_KEY, {}).items())[-4:]
-                    request.session[IMPORT_SESSION_KEY] = dict(pending) | {
-                        token: {"filename": upload.name, "sheet": sheet, "publish": publish}
+                token = imports.keep_upload(data)
+                # Only the latest few uploads of a session wait.
+                pending = list(request.session.get(IMPORT_SESSION_KEY, {}).items())[-4:]
+                request.session[IMPORT_SESSION_KEY] = dict(pending) | {
+                    token: {
+                        "filename": upload.name,
+                        "sheet": sheet,
+                        "publish": may_publish and form.cleaned_data.get("publish", False),
                     }
-                    context.update(token=token, publish=publish)
+                }
+                # Every column as the rules read it.
+                mapping = ImportMappingForm({}, headings=log.headings, wordings=[])
+                mapping.is_valid()
+                return self._check(request, token, log, mapping, context)
         context["form"] = form
         return TemplateResponse(request, "admin/disclosures/import_log.html", context)
 
-    def _import_checked_upload(
-        self, request: HttpRequest, token: str, context: dict
-    ) -> HttpResponse:
-        pending = request.session.get(IMPORT_SESSION_KEY, {})
-        upload = pending.pop(token, None)
-        request.session[IMPORT_SESSION_KEY] = pending
+    def _waiting(self, request: HttpRequest, token: str) -> tuple[dict, imports.LogFile] | None:
+        """The upload waiting under ``token`` for this session, read; None if there is
+        none (imported, discarded, or another session's)."""
+        upload = request.session.get(IMPORT_SESSION_KEY, {}).get(token)
+        if upload is None:
+            return None
         try:
-            if upload is None:
-                raise FileNotFoundError(token)
             data = imports.kept_upload(token)
-            log = imports.read_log(data, upload["filename"], sheet=upload["sheet"] or None)
+            return upload, imports.read_log(data, upload["filename"], sheet=upload["sheet"])
         except (FileNotFoundError, imports.LogFileError):
+            return None
+
+    def _map_and_import(self, request: HttpRequest, token: str, context: dict) -> HttpResponse:
+        waiting = self._waiting(request, token)
+        if waiting is None:
             self.message_user(
                 request, _("That file is no longer waiting: upload it again."), messages.ERROR
             )
             return redirect("admin:disclosures_disclosure_import")
-        finally:
-            if upload is not None:
-                imports.discard_upload(token)
-        report = imports.import_log(
-            log,
-            user=request.user,
-            publish=upload["publish"] and self.has_publish_permission(request),
-            update_existing=self.has_change_permission(request),
+        upload, log = waiting
+        mapping = ImportMappingForm(
+            request.POST,
+            headings=log.headings,
+            wordings=ImportMappingForm.wordings_posted(request.POST),
         )
+        if not mapping.is_valid() or "import" not in request.POST:
+            return self._check(request, token, log, mapping, context)
+        options = self._import_options(request, upload, mapping)
+        try:
+            report = imports.import_log(log, options, user=request.user)
+        except imports.LogFileError as error:
+            mapping.add_error(None, str(error))
+            return self._check(request, token, log, mapping, context)
         if report.has_errors:
-            # The log changed between the check and the import, e.g. another edit.
-            context.update(self._import_report_context(report, upload["filename"]))
-            context["form"] = ImportLogForm(may_publish=context["may_publish"])
-            return TemplateResponse(request, "admin/disclosures/import_log.html", context)
+            # The log changed since the check, e.g. another edit: nothing was written.
+            return self._check(request, token, log, mapping, context, report)
+        pending = request.session.get(IMPORT_SESSION_KEY, {})
+        pending.pop(token, None)
+        request.session[IMPORT_SESSION_KEY] = pending
+        imports.discard_upload(token)
         tasks.refresh_after_import()  # in the background: the staff member does not wait
         self.message_user(
             request,
@@ -529,6 +712,63 @@ class DisclosureAdmin(admin.ModelAdmin):
             messages.SUCCESS,
         )
         return redirect("admin:disclosures_disclosure_changelist")
+
+    def _import_options(self, request: HttpRequest, upload: dict, mapping) -> imports.Options:
+        return mapping.options(
+            publish=upload["publish"] and self.has_publish_permission(request),
+            update_existing=self.has_change_permission(request),
+        )
+
+    def _check(
+        self,
+        request: HttpRequest,
+        token: str,
+        log: imports.LogFile,
+        mapping: ImportMappingForm,
+        context: dict,
+        report: imports.ImportReport | None = None,
+    ) -> HttpResponse:
+        """The mapping step: the form, the first rows and the check of every row, as
+        the form maps them; and the button that imports them so."""
+        upload = request.session[IMPORT_SESSION_KEY][token]
+        if report is None and not mapping.errors:
+            try:
+                report = imports.dry_run(log, self._import_options(request, upload, mapping))
+            except imports.LogFileError as error:
+                mapping.add_error(None, str(error))
+        if report is not None:
+            # Wordings the check did not understand join those already mapped.
+            wordings = list(dict.fromkeys([*mapping.wordings, *report.outcome_wordings]))
+            if wordings != mapping.wordings:
+                mapping = self._remapped(mapping, log, wordings)
+            context.update(self._import_report_context(report, upload["filename"]))
+        context.update(
+            token=token,
+            mapping=mapping,
+            filename=upload["filename"],
+            publish=upload["publish"] and self.has_publish_permission(request),
+        )
+        return TemplateResponse(request, "admin/disclosures/import_log.html", context)
+
+    @staticmethod
+    def _remapped(
+        mapping: ImportMappingForm, log: imports.LogFile, wordings: list[str]
+    ) -> ImportMappingForm:
+        """The mapping form as it was chosen, with fields for more outcome wordings."""
+        chosen = {
+            wording: mapping.cleaned_data.get(f"outcome_{index}", "")
+            for index, wording in enumerate(mapping.wordings)
+        }
+        data = {
+            name: value
+            for name, value in mapping.cleaned_data.items()
+            if not name.startswith("outcome_")
+        }
+        data |= {f"outcome_{i}": chosen.get(w, "") for i, w in enumerate(wordings)}
+        data |= {f"wording_{i}": w for i, w in enumerate(wordings)}
+        remapped = ImportMappingForm(data, headings=log.headings, wordings=wordings)
+        remapped.is_valid()
+        return remapped
 
     def _import_report_context(self, report: imports.ImportReport, filename: str) -> dict:
         # With errors nothing can be imported: list only the rows to fix.
@@ -541,12 +781,41 @@ class DisclosureAdmin(admin.ModelAdmin):
         }
 
 
+class ExemptionForm(forms.ModelForm):
+    """An exemption, its slug made from its code and legislation when left blank
+    (``Exemption.slug_for``), before the form checks that no other has it."""
+
+    class Meta:
+        model = Exemption
+        fields = ("legislation", "code", "slug", "name", "kind", "description", "position")
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["slug"].required = False
+        self.fields["slug"].help_text = _("Left blank, it is made from the code: s40-2.")
+
+    def clean_slug(self) -> str:
+        slug = self.cleaned_data.get("slug")
+        legislation, code = self.cleaned_data.get("legislation"), self.cleaned_data.get("code")
+        if not slug and legislation and code:
+            slug = Exemption.slug_for(code, legislation.code)
+        return slug
+
+
+@admin.register(Legislation)
+class LegislationAdmin(admin.ModelAdmin):
+    list_display = ("abbreviation", "name", "code", "provisions", "regulations", "position")
+    search_fields = ("code", "abbreviation", "name")
+
+
 @admin.register(Exemption)
 class ExemptionAdmin(admin.ModelAdmin):
     list_display = ("code", "name", "legislation", "kind", "position")
     list_filter = ("legislation", "kind")
+    list_select_related = ("legislation",)
     search_fields = ("code", "slug", "name")
-    prepopulated_fields = {"slug": ("code",)}
+    form = ExemptionForm
+    fields = ("legislation", "code", "slug", "name", "kind", "description", "position")
 
 
 @admin.register(Keyword)

@@ -5,6 +5,7 @@
 ``/api/v1/keywords/``                  keywords of public disclosures
 ``/api/v1/exemptions/``                every exemption, with how often public ones cite it
 ``/api/v1/outcomes/``                  the outcomes, machine value and label
+``/api/v1/timeliness/``                how quickly requests were answered, by quarter and year
 ``/api/v1/schema/``, ``/api/v1/docs/`` the schema, and a page that reads it
 
 Everything starts from ``Disclosure.objects.public()``; the filters are the list page's
@@ -24,18 +25,21 @@ from drf_spectacular.utils import (
     OpenApiParameter,
     OpenApiResponse,
     extend_schema,
+    extend_schema_field,
     extend_schema_view,
 )
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.exceptions import APIException, NotFound
+from rest_framework.generics import GenericAPIView
 from rest_framework.pagination import Cursor, CursorPagination
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.routers import DefaultRouter
 
+from disclosures import timeliness
 from disclosures.filters import DisclosureFilter
-from disclosures.models import Disclosure, Document, Exemption, Keyword, Outcome
+from disclosures.models import NEWEST_FIRST, Disclosure, Document, Exemption, Keyword, Outcome
 from disclosures.results import exemptions_with_public_counts
 
 
@@ -89,6 +93,7 @@ class DisclosureSerializer(serializers.ModelSerializer):
         extra_kwargs = {
             "published_at": {"help_text": _("When it was published.")},
             "updated_at": {"help_text": _("When it last changed.")},
+            "response_date": {"help_text": _("Null when the log it came from recorded none.")},
         }
 
 
@@ -149,13 +154,15 @@ class DisclosureCursorPagination(CursorPagination):
     last one ended, through the index, with no COUNT and no OFFSET, so the thousandth
     page costs what the first does, and disclosures published during a walk do not shift
     the pages. The position is (response date, id), unique, so any number of disclosures
-    answered on one day are walked without skipping or repeating any.
+    answered on one day are walked without skipping or repeating any. Entries with no
+    response date count as the oldest (``models.NEWEST_FIRST``); their position has an
+    empty date.
     """
 
     page_size = 50
     page_size_query_param = "page_size"
     max_page_size = 500
-    ordering = ("-response_date", "-id")
+    ordering = NEWEST_FIRST
 
     def paginate_queryset(self, queryset, request: Request, view=None) -> list[Disclosure]:
         self.request = request
@@ -167,12 +174,13 @@ class DisclosureCursorPagination(CursorPagination):
         newest_first = request.query_params.get("sort") != DisclosureFilter.Sort.OLDEST
         # Walking towards older rows: newest first forwards, or oldest first backwards.
         older = newest_first != reverse
-        queryset = queryset.order_by(
-            *(("-response_date", "-id") if older else ("response_date", "id"))
-        )
-        if position is not None:
-            queryset = _beyond(queryset, position, older)
-        rows = list(queryset[: self.page_size + 1])
+        queryset = queryset.in_date_order(newest_first=older)
+        parts = [queryset] if position is None else _beyond(queryset, position, older)
+        rows = []
+        for part in parts:
+            rows += part[: self.page_size + 1 - len(rows)]
+            if len(rows) > self.page_size:
+                break
         more = len(rows) > self.page_size
         self.page = rows[: self.page_size]
         if reverse:
@@ -182,17 +190,18 @@ class DisclosureCursorPagination(CursorPagination):
             self.has_previous, self.has_next = position is not None, more
         return self.page
 
-    def _position(self, cursor: Cursor | None) -> tuple[datetime.date, int] | None:
+    def _position(self, cursor: Cursor | None) -> tuple[datetime.date | None, int] | None:
         if cursor is None or cursor.position is None:
             return None
         date, _separator, pk = cursor.position.partition("_")
         try:
-            return datetime.date.fromisoformat(date), int(pk)
+            return (datetime.date.fromisoformat(date) if date else None), int(pk)
         except ValueError:
             raise NotFound(self.invalid_cursor_message) from None
 
     def _link(self, row: Disclosure, reverse: bool) -> str:
-        position = f"{row.response_date.isoformat()}_{row.pk}"
+        date = row.response_date.isoformat() if row.response_date else ""
+        position = f"{date}_{row.pk}"
         return self.encode_cursor(Cursor(offset=0, reverse=reverse, position=position))
 
     def get_next_link(self) -> str | None:
@@ -202,13 +211,21 @@ class DisclosureCursorPagination(CursorPagination):
         return self._link(self.page[0], reverse=True) if self.has_previous and self.page else None
 
 
-def _beyond(queryset, position: tuple[datetime.date, int], older: bool):
-    """The rows after ``position`` in the walk's order. The plain date bound lets the
-    index start at the position instead of reading every row before it."""
+def _beyond(queryset, position: tuple[datetime.date | None, int], older: bool) -> list:
+    """The rows after ``position`` in the walk's order, as querysets read one after the
+    other: undated entries are the oldest, and each part has a plain date bound (or
+    none), which lets the index start at the position instead of reading every row
+    before it."""
     date, pk = position
+    undated = queryset.filter(response_date__isnull=True)
+    if date is None:
+        if older:
+            return [undated.filter(id__lt=pk)]
+        return [undated.filter(id__gt=pk), queryset.filter(response_date__isnull=False)]
     if older:
-        return queryset.filter(response_date__lte=date).exclude(response_date=date, id__gte=pk)
-    return queryset.filter(response_date__gte=date).exclude(response_date=date, id__lte=pk)
+        dated = queryset.filter(response_date__lte=date).exclude(response_date=date, id__gte=pk)
+        return [dated, undated]
+    return [queryset.filter(response_date__gte=date).exclude(response_date=date, id__lte=pk)]
 
 
 class Gone(APIException):
@@ -345,6 +362,91 @@ class OutcomeViewSet(viewsets.ViewSet):
         return Response(OutcomeSerializer(outcomes, many=True).data)
 
 
+class OutcomeCountsSerializer(serializers.Serializer):
+    total = serializers.IntegerField()
+    by_outcome = serializers.DictField(
+        child=serializers.IntegerField(),
+        help_text=_("Count by outcome (machine value), and those whose is not yet known."),
+    )
+
+
+class PeriodSerializer(serializers.Serializer):
+    """One quarter's or year's timeliness figures (see ``timeliness.Period``)."""
+
+    period = serializers.CharField(source="label", help_text=_("“2024 Q1”, or “2024”."))
+    start = serializers.DateField(allow_null=True)
+    end = serializers.DateField(allow_null=True)
+    received = serializers.IntegerField(help_text=_("Requests received in the period."))
+    answered = serializers.IntegerField(help_text=_("Requests answered in the period."))
+    met_deadline = serializers.IntegerField()
+    permitted_extension = serializers.IntegerField()
+    deadline_exceeded = serializers.IntegerField()
+    received_date_unknown = serializers.IntegerField(
+        help_text=_("Answers whose time cannot be told; never counted as in time.")
+    )
+    in_time = serializers.IntegerField()
+    in_time_percent = serializers.FloatField(
+        allow_null=True, help_text=_("Of the answers whose time is known.")
+    )
+    median_working_days = serializers.FloatField(allow_null=True)
+    percentile_90_working_days = serializers.IntegerField(allow_null=True)
+    extended = serializers.IntegerField(help_text=_("Answers whose due date was extended."))
+    internal_reviews = serializers.SerializerMethodField()
+    commissioner_complaints = serializers.SerializerMethodField()
+    decision_notices = serializers.IntegerField()
+
+    @extend_schema_field(OutcomeCountsSerializer)
+    def get_internal_reviews(self, period: timeliness.Period) -> dict:
+        return _outcome_counts(period.review_counts())
+
+    @extend_schema_field(OutcomeCountsSerializer)
+    def get_commissioner_complaints(self, period: timeliness.Period) -> dict:
+        return _outcome_counts(period.complaint_counts())
+
+
+def _outcome_counts(counts: list[tuple[str, str, int]]) -> dict:
+    return {
+        "total": sum(n for _value, _label, n in counts),
+        "by_outcome": {value or "not-yet-known": n for value, _label, n in counts},
+    }
+
+
+class TimelinessSerializer(serializers.Serializer):
+    quarters = PeriodSerializer(many=True)
+    years = PeriodSerializer(many=True)
+    overall = PeriodSerializer(help_text=_("Every answer counted; its dates are null."))
+
+
+class TimelinessView(GenericAPIView):
+    """How quickly requests were answered, per quarter and per year: the figures of
+    ``/statistics/timeliness/``, with the list page's filters."""
+
+    filter_backends = [DjangoFilterBackend]
+    filterset_class = DisclosureFilter
+    pagination_class = None
+    serializer_class = TimelinessSerializer
+
+    def get_queryset(self):
+        return Disclosure.objects.public()
+
+    @extend_schema(
+        summary=_("How quickly requests were answered"),
+        description=_(
+            "Requests received and answered, answered within the 20 working days, within "
+            "a permitted extension, or late, the working days' median and 90th percentile, "
+            "extensions, internal reviews and complaints to the Commissioner by outcome, "
+            "per quarter and per year of the answer. Answers with no received date are "
+            "counted apart, never as in time. Takes the list's filters."
+        ),
+        filters=True,
+        parameters=[p for p in SLUG_PARAMETERS if p.name != "sort"],
+        responses={200: TimelinessSerializer, 400: FILTER_ERRORS},
+    )
+    def get(self, request: Request) -> Response:
+        figures = timeliness.figures(self.filter_queryset(self.get_queryset()))
+        return Response(TimelinessSerializer(figures).data)
+
+
 class Router(DefaultRouter):
     # No ".json" suffix routes: a reference may end in ".json".
     include_format_suffixes = False
@@ -367,5 +469,6 @@ urlpatterns = [
         ),
         name="docs",
     ),
+    path("timeliness/", TimelinessView.as_view(), name="timeliness"),
     *router.urls,
 ]

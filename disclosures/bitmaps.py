@@ -36,6 +36,22 @@ from django.utils import timezone
 from disclosures.models import FacetBitmap, FacetSnapshot, SnapshotChange
 
 EPOCH = datetime.date(1970, 1, 1)
+# The "day" of an entry with no response date: before every other, as the log's order
+# has it (``models.NEWEST_FIRST``), and numpy's NaT, so no month is made of it.
+UNDATED = np.iinfo(np.int64).min
+
+
+def day_of(date: datetime.date | None) -> int:
+    """A response date as a snapshot numbers it: days since 1970, or ``UNDATED``."""
+    return UNDATED if date is None else (date - EPOCH).days
+
+
+def order_keys(days: np.ndarray, ids: np.ndarray) -> np.ndarray:
+    """Each entry's place in the log's order as one number: its day, then its id (below
+    2**32). Undated entries come first, as a day before any date has."""
+    return (np.maximum(days, -(1 << 30)) << 32) | ids
+
+
 # The facet each kind of bitmap counts, as ``counting`` names them, and
 # whether its values are ids.
 FACETS = {
@@ -72,7 +88,7 @@ class Snapshot:
     of their own. ``runs`` gives them as (first, end) positions."""
 
     size: int
-    days: np.ndarray  # by position: a response date as days since 1970
+    days: np.ndarray  # by position: a response date as ``day_of`` has it
     ids: np.ndarray  # by position: -1 where no entry is
     ids_in_order: np.ndarray  # the disclosures' ids, ascending
     positions_in_order: np.ndarray  # and their positions
@@ -122,7 +138,7 @@ class Snapshot:
     def keys(self) -> np.ndarray:
         """Each position's place in the log's order as one number: its day, then its id
         (below 2**32)."""
-        return (self.days << 32) | self.ids
+        return order_keys(self.days, self.ids)
 
     def without(self, bits: np.ndarray, ids: list[int]) -> np.ndarray:
         """``bits`` less the positions of these disclosures."""
@@ -130,11 +146,12 @@ class Snapshot:
 
     def dated(self, first: datetime.date | None, last: datetime.date | None) -> np.ndarray:
         """The positions of the entries answered from ``first`` to ``last``, inclusive:
-        a range of positions in each run."""
+        a range of positions in each run (undated entries, answered on no day, are never
+        among them)."""
         ranges = []
         for start, end in self.runs:
             days = self.days[start:end]
-            lo = 0 if first is None else np.searchsorted(days, (first - EPOCH).days, "left")
+            lo = np.searchsorted(days, UNDATED + 1 if first is None else day_of(first), "left")
             hi = end - start
             if last is not None:
                 hi = np.searchsorted(days, (last - EPOCH).days, "right")
@@ -410,7 +427,7 @@ def counts(results: Results) -> tuple[int, dict[str, Counter]]:
 
 
 def page_ids(
-    results: Results, changed_found: list[tuple[datetime.date, int]], ranks: range
+    results: Results, changed_found: list[tuple[datetime.date | None, int]], ranks: range
 ) -> list[int]:
     """The ids of the results at these ``ranks``, oldest first (rank 0: the oldest).
 
@@ -442,8 +459,9 @@ def page_ids(
     if later_runs:
         set_bits = np.flatnonzero(np.unpackbits(bits.view(np.uint8), bitorder="little")[end:])
         others = snapshot.keys[end + set_bits]
-    changed = np.array(
-        [((day - EPOCH).days << 32) | pk for day, pk in changed_found], dtype=np.int64
+    changed = order_keys(
+        np.array([day_of(day) for day, _pk in changed_found], dtype=np.int64),
+        np.array([pk for _day, pk in changed_found], dtype=np.int64),
     )
     others = np.sort(np.concatenate([others, changed]))
     before = np.searchsorted(snapshot.keys[:end], others)  # the full run's positions
@@ -846,7 +864,7 @@ def take_snapshot(min_documents: int | None = None) -> FacetSnapshot | None:
             """
             INSERT INTO disclosures_snapshotchange (disclosure_id)
             SELECT id FROM disclosures_disclosure
-             WHERE status = 'published' AND NOT disclosures_is_public(status, published_at)
+             WHERE disclosures_is_scheduled(status, published_at)
             """
         )
         snapshot = _numbering(cursor, size)
@@ -893,8 +911,7 @@ def take_delta() -> FacetSnapshot | None:
             """
             INSERT INTO disclosures_snapshotchange (disclosure_id)
             SELECT id FROM disclosures_disclosure
-             WHERE id = ANY(%s)
-               AND status = 'published' AND NOT disclosures_is_public(status, published_at)
+             WHERE id = ANY(%s) AND disclosures_is_scheduled(status, published_at)
             """,
             [covered.tolist()],
         )
@@ -940,7 +957,8 @@ def _number(cursor, where: str, params: list) -> int:
         f"""
         CREATE TEMPORARY TABLE snapshot_position AS
         SELECT id, response_date,
-               (row_number() OVER (ORDER BY response_date, id) - 1)::int AS position
+               (row_number() OVER (ORDER BY response_date NULLS FIRST, id) - 1)::int
+                   AS position
           FROM disclosures_disclosure
          WHERE disclosures_is_public(status, published_at) AND {where}
         """,  # noqa: S608 -- the condition is this module's own
@@ -957,9 +975,11 @@ def _numbering(cursor, size: int, **fields) -> FacetSnapshot:
     cursor.execute(
         """
         SELECT coalesce(array_agg(id ORDER BY position), '{}'),
-               coalesce(array_agg(response_date - DATE '1970-01-01' ORDER BY position), '{}')
+               coalesce(array_agg(coalesce(response_date - DATE '1970-01-01', %s)
+                                  ORDER BY position), '{}')
           FROM snapshot_position
-        """
+        """,
+        [UNDATED],
     )
     ids, days = (np.array(values, dtype="<i8") for values in cursor.fetchone())
     if "covered" in fields:

@@ -61,6 +61,8 @@ class Tallies:
     outcome_months: Counter[tuple[datetime.date, str]] = field(default_factory=Counter)
     exemptions: Counter[int] = field(default_factory=Counter)
     keywords: Counter[int] = field(default_factory=Counter)
+    # Results with no response date (imported from a log that recorded none): in no month.
+    undated: int = 0
 
 
 # Each facet ignores its own filter: the count beside an option says how many results
@@ -228,7 +230,7 @@ def counted_over_matches(
             total += n if counted_in(None, passed) else 0
             if counted_in("outcome", passed):
                 counted["outcome"][outcome_value] += n
-            if counted_in("year", passed):
+            if counted_in("year", passed) and year_value is not None:  # None: undated
                 counted["year"][str(year_value)] += n
         elif exemption_id is not None and counted_in("exemption", passed):
             counted["exemption"][exemption_id] += n
@@ -253,16 +255,14 @@ def facets(
     ]
     exemption = [
         FacetOption(
-            e.slug,
-            f"{e.code} {e.name}",
-            counted["exemption"].get(e.pk, 0),
-            e.slug in selected["exemption"],
+            e.slug, e.label, counted["exemption"].get(e.pk, 0), e.slug in selected["exemption"]
         )
         # A chosen exemption stays visible, and can be unticked, even when nothing is left.
         for e in Exemption.objects.filter(
             Q(pk__in=list(counted["exemption"])) | Q(slug__in=selected["exemption"])
         )
-        .only("slug", "code", "name", "position")
+        .select_related("legislation")
+        .only("slug", "code", "name", "position", "legislation__abbreviation")
         .order_by("position", "code")
     ]
     # The commonest keywords, and any chosen keyword, which stays visible (and can be
@@ -307,12 +307,16 @@ def tallies(filterset: DisclosureFilter, over: bitmaps.Results | None) -> Tallie
         months = answered.astype("datetime64[D]").astype("datetime64[M]")
         months, numbers = np.unique(months, return_counts=True)
         for month, n in zip(months.tolist(), numbers.tolist(), strict=True):  # first days
-            found.outcome_months[month, outcome] += n
+            if month is None:  # undated (see bitmaps.UNDATED)
+                found.undated += n
+            else:
+                found.outcome_months[month, outcome] += n
     if over.changed:
         changed = _tallied(_changed_results(filterset, over))
         found.outcome_months.update(changed.outcome_months)
         found.exemptions.update(changed.exemptions)
         found.keywords.update(changed.keywords)
+        found.undated += changed.undated
     return found
 
 
@@ -324,10 +328,14 @@ def _tallied(results: QuerySet) -> Tallies:
         .values_list("month", "outcome")
         .annotate(n=Count("*"))
     )
+    by_month = list(by_month)
     return Tallies(
-        outcome_months=Counter({(month, outcome): n for month, outcome, n in by_month}),
+        outcome_months=Counter(
+            {(month, outcome): n for month, outcome, n in by_month if month is not None}
+        ),
         exemptions=_ids_counted(results, "exemption_ids"),
         keywords=_ids_counted(results, "keyword_ids"),
+        undated=sum(n for month, _outcome, n in by_month if month is None),
     )
 
 

@@ -13,10 +13,10 @@ change (``WholeLogFile``) and the server sends as a file: compressed, with an ET
 query beyond the validators'. Until a change is built, it is made afresh like any other.
 
 A download made afresh holds a thread and a database connection while it streams, so
-one client address may have only ``MAX_DOWNLOADS_PER_CLIENT`` running at once (another
-answers 429 until one finishes), and one server process only
-``MAX_DOWNLOADS_PER_PROCESS`` (another answers 503): the other threads always serve
-pages (docs/deploy.md runs gunicorn with threads for this).
+one client address may have only three running at once (``DOWNLOADS_PER_CLIENT``;
+another answers 429 until one finishes), and one server process only two
+(``DOWNLOADS_PER_PROCESS``; another answers 503): the other threads always serve pages
+(docs/deploy.md runs gunicorn with threads for this).
 
 Columns, in this order; new ones are only ever added at the end:
 
@@ -26,16 +26,29 @@ Columns, in this order; new ones are only ever added at the end:
 ``outcome``        machine value, e.g. ``granted-in-part`` (see ``/api/v1/outcomes/``)
 ``outcome_label``  the outcome in words
 ``exemptions``     codes cited, e.g. ``s40(2); s31(1)(a)``
-``response_date``  ISO date, ``2024-03-01``
+``response_date``  ISO date, ``2024-03-01``; empty when the log recorded none
 ``narrative``      the response
 ``keywords``       names, joined by ``; ``
 ``url``            the disclosure's permalink
+``received_date``  ISO date the request arrived; blank when not known
+``clarifications`` each clarification asked for: ``asked to answered`` (ISO dates), ``; ``
+``extension_due_date``  ISO date the due date was extended to
+``extension_reason``
+``due_date``       when the answer was due (see ``time_limits``); blank when not known
+``working_days``   working days the answer took; blank when not known
+``timeliness``     ``met-deadline``, ``permitted-extension``, ``deadline-exceeded`` or
+                   ``unknown`` (no received date: never counted as in time)
+``review_requested``, ``review_completed``  ISO dates of the internal review
+``review_outcome`` ``upheld``, ``partly-upheld``, ``overturned``
+``commissioner_reference``     the complaint to the Commissioner
+``decision_notice_reference``, ``decision_notice_url``
+``commissioner_outcome``       ``upheld``, ``partly-upheld``, ``not-upheld``, ``closed``
 """
 
 from __future__ import annotations
 
-import contextlib
 import csv
+import datetime
 import gzip
 import hashlib
 import json
@@ -45,10 +58,11 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from django.conf import settings
-from django.core.cache import cache
+from django.contrib.postgres.expressions import ArraySubquery
 from django.core.files import File
 from django.db import connection, transaction
-from django.db.models import QuerySet
+from django.db.models import CharField, OuterRef, QuerySet, Value
+from django.db.models.functions import Cast, Coalesce, Concat
 from django.http import (
     FileResponse,
     HttpRequest,
@@ -64,8 +78,17 @@ from django.views.decorators.http import require_safe
 
 from disclosures import freshness
 from disclosures.filters import DisclosureFilter
-from disclosures.models import Disclosure, Exemption, Keyword, Outcome, WholeLogFile
+from disclosures.models import (
+    Clarification,
+    Disclosure,
+    Exemption,
+    Keyword,
+    Outcome,
+    WholeLogFile,
+)
 from disclosures.results import Results
+from disclosures.time_limits import Timeliness, WorkingCalendar, answer_time
+from foilog.limits import Limit
 from foilog.proxy import client_ip
 
 COLUMNS = (
@@ -79,6 +102,20 @@ COLUMNS = (
     "narrative",
     "keywords",
     "url",
+    "received_date",
+    "clarifications",
+    "extension_due_date",
+    "extension_reason",
+    "due_date",
+    "working_days",
+    "timeliness",
+    "review_requested",
+    "review_completed",
+    "review_outcome",
+    "commissioner_reference",
+    "decision_notice_reference",
+    "decision_notice_url",
+    "commissioner_outcome",
 )
 # Rows read from the database at a time: memory is bounded by one chunk.
 CHUNK_SIZE = 1000
@@ -116,6 +153,11 @@ _FIELDS = (
     "response_narrative",
     "exemption_ids",
     "keyword_ids",
+    # How the request was handled (see ``handling_columns``).
+    *Disclosure.HANDLING_FIELDS,
+    "clarification_dates",
+    "clarified",
+    "awaiting_clarification",
 )
 
 
@@ -133,8 +175,18 @@ def _rows(queryset: QuerySet, site: str, labels: dict[str, str]) -> Iterator[dic
     def named(ids: list[int], names: dict[int, tuple[int, str]]) -> str:
         return "; ".join(name for _rank, name in sorted(names[pk] for pk in ids if pk in names))
 
-    rows = queryset.values_list(*_FIELDS).iterator(chunk_size=CHUNK_SIZE)
-    for reference, title, request, outcome, date, narrative, exemption_ids, keyword_ids in rows:
+    rows = (
+        queryset.with_clarification_dates()
+        .annotate(clarification_dates=_clarification_dates())
+        .values_list(*_FIELDS)
+        .iterator(chunk_size=CHUNK_SIZE)
+    )
+    calendar = None
+    for row in rows:
+        reference, title, request, outcome, date, narrative, exemption_ids, keyword_ids = row[:8]
+        handling = dict(zip(_FIELDS[8:], row[8:], strict=True))
+        if calendar is None or not calendar.covers(date, handling["received_date"] or date):
+            calendar = WorkingCalendar.covering([date, handling["received_date"]])
         yield {
             "reference": reference,
             "title": title,
@@ -142,11 +194,60 @@ def _rows(queryset: QuerySet, site: str, labels: dict[str, str]) -> Iterator[dic
             "outcome": outcome,
             "outcome_label": labels.get(outcome, outcome),
             "exemptions": named(exemption_ids, exemptions),
-            "response_date": date.isoformat(),
+            "response_date": date.isoformat() if date else "",
             "narrative": narrative,
             "keywords": named(keyword_ids, keywords),
             "url": site + reverse("disclosures:detail", kwargs={"reference": reference}),
+            **handling_columns(date, handling, calendar),
         }
+
+
+def _clarification_dates() -> ArraySubquery:
+    """Each clarification of the row's disclosure as ``asked to answered``, in order."""
+    return ArraySubquery(
+        Clarification.objects.filter(disclosure=OuterRef("pk"))
+        .order_by("asked", "id")
+        .values(
+            text=Concat(
+                Cast("asked", CharField()),
+                Value(" to "),
+                Coalesce(Cast("answered", CharField()), Value("")),
+            )
+        )
+    )
+
+
+def handling_columns(answered: datetime.date, row: dict, calendar: WorkingCalendar) -> dict:
+    """The columns of how a request was handled, from the fields read (``row``), with its
+    due date, working days taken and timeliness counted as the statistics count them."""
+    time = answer_time(
+        row["received_date"],
+        answered,
+        clarified=row["clarified"],
+        awaiting_clarification=row["awaiting_clarification"],
+        extended_to=row["extension_due_date"],
+        calendar=calendar,
+    )
+    return {
+        "received_date": _iso(row["received_date"]),
+        "clarifications": "; ".join(row["clarification_dates"]),
+        "extension_due_date": _iso(row["extension_due_date"]),
+        "extension_reason": row["extension_reason"],
+        "due_date": _iso(time.due if time else None),
+        "working_days": str(time.working_days) if time else "",
+        "timeliness": time.timeliness.value if time else Timeliness.UNKNOWN.value,
+        "review_requested": _iso(row["review_requested"]),
+        "review_completed": _iso(row["review_completed"]),
+        "review_outcome": row["review_outcome"],
+        "commissioner_reference": row["commissioner_reference"],
+        "decision_notice_reference": row["decision_notice_reference"],
+        "decision_notice_url": row["decision_notice_url"],
+        "commissioner_outcome": row["commissioner_outcome"],
+    }
+
+
+def _iso(day: datetime.date | None) -> str:
+    return day.isoformat() if day else ""
 
 
 def spreadsheet_safe(value: str) -> str:
@@ -200,48 +301,25 @@ def in_blocks(pieces: Iterable[str], size: int = BLOCK_SIZE) -> Iterator[str]:
 
 # Downloads made afresh that one client address may have running at once (counted across
 # every server with REDIS_URL, per server process without it), and that one server
-# process streams at once: the rest of its threads serve pages.
-MAX_DOWNLOADS_PER_CLIENT = 3
-MAX_DOWNLOADS_PER_PROCESS = 2
-# A count a worker never gave back (killed mid-download) lapses after this long.
-DOWNLOAD_SLOT_SECONDS = 15 * 60
-
-
-def claim_download_slot(holder: str, limit: int) -> str | None:
-    """Count one more download running for ``holder`` (a client address, or a process);
-    the key to give it back with ``release_download_slot``, or None when the holder
-    already has ``limit`` running."""
-    key = "foilog:downloads:" + hashlib.sha256(holder.encode()).hexdigest()[:32]
-    cache.add(key, 0, DOWNLOAD_SLOT_SECONDS)
-    try:
-        running = cache.incr(key)
-    except ValueError:  # evicted in between
-        cache.set(key, 1, DOWNLOAD_SLOT_SECONDS)
-        running = 1
-    if running > limit:
-        release_download_slot(key)
-        return None
-    cache.touch(key, DOWNLOAD_SLOT_SECONDS)
-    return key
-
-
-def release_download_slot(key: str) -> None:
-    with contextlib.suppress(ValueError):  # lapsed or evicted: nothing to give back
-        cache.decr(key)
+# process streams at once: the rest of its threads serve pages. A slot a killed process
+# never gave back lapses after 15 minutes.
+DOWNLOADS_PER_CLIENT = Limit("downloads-client", requests=3, seconds=15 * 60)
+DOWNLOADS_PER_PROCESS = Limit("downloads-process", requests=2, seconds=15 * 60)
 
 
 class StreamedDownload(StreamingHttpResponse):
     """A streamed download that gives its slots back (the client's, the process's)
     when it is closed: when the last block is sent, or the client goes away."""
 
-    def __init__(self, *args, slots: list[str], **kwargs) -> None:
+    def __init__(self, *args, slots: list[tuple[Limit, str]], **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.slots = slots
 
     def close(self) -> None:
         # Before the rest of closing, which hands the database connection back.
         while self.slots:
-            release_download_slot(self.slots.pop())
+            limit, holder = self.slots.pop()
+            limit.release(holder)
         super().close()
 
 
@@ -261,18 +339,17 @@ def _download(request: HttpRequest, kind: str) -> HttpResponse:
         built = whole_log_file(request, kind, site)
         if built is not None:
             return built
-    client = claim_download_slot(client_ip(request), MAX_DOWNLOADS_PER_CLIENT)
-    if client is None:
+    client, process = client_ip(request), f"process {os.getpid()}"
+    if not DOWNLOADS_PER_CLIENT.allows(client):
         return HttpResponse(
-            f"You have {MAX_DOWNLOADS_PER_CLIENT} downloads of the log running already. "
-            "Try again when one has finished.\n",
+            f"You have {DOWNLOADS_PER_CLIENT.requests} downloads of the log running "
+            "already. Try again when one has finished.\n",
             status=429,
             content_type="text/plain; charset=utf-8",
             headers={"Retry-After": "30"},
         )
-    process = claim_download_slot(f"process {os.getpid()}", MAX_DOWNLOADS_PER_PROCESS)
-    if process is None:
-        release_download_slot(client)
+    if not DOWNLOADS_PER_PROCESS.allows(process):
+        DOWNLOADS_PER_CLIENT.release(client)
         return HttpResponse(
             "The server is busy with other downloads. Try again in a minute.\n",
             status=503,
@@ -281,13 +358,11 @@ def _download(request: HttpRequest, kind: str) -> HttpResponse:
         )
     filterset = results.filterset
     newest_first = filterset.cleaned("sort") != DisclosureFilter.Sort.OLDEST
-    rows = filterset.qs.order_by(
-        *(("-response_date", "-id") if newest_first else ("response_date", "id"))
-    )
+    rows = filterset.qs.in_date_order(newest_first)
     content_type, write = KINDS[kind]
     return StreamedDownload(
         in_blocks(write(records(rows, site))),
-        slots=[client, process],
+        slots=[(DOWNLOADS_PER_CLIENT, client), (DOWNLOADS_PER_PROCESS, process)],
         content_type=content_type,
         headers={"Content-Disposition": _attachment(kind)},
     )
@@ -346,7 +421,7 @@ def build_whole_log_file(built: WholeLogFile) -> WholeLogFile:
                 with connection.cursor() as cursor:
                     cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
             version = freshness.log_state().digest
-            public = Disclosure.objects.public().order_by("-response_date", "-id")
+            public = Disclosure.objects.public().in_date_order()
             counted = []
 
             def each_row() -> Iterator[dict[str, str]]:

@@ -11,6 +11,8 @@ out of the last entries.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
+from typing import Any
 
 from django.conf import settings
 from django.contrib.syndication.views import Feed
@@ -42,23 +44,34 @@ def followed(filterset: DisclosureFilter) -> str:
     if not filterset.is_bound or not filterset.is_valid():
         return ""
     data = filterset.form.cleaned_data
+    codes = names = []
+    if data.get("exemption"):
+        codes = Exemption.objects.filter(slug__in=data["exemption"]).values_list("code", flat=True)
+    if data.get("keyword"):
+        names = Keyword.objects.filter(slug__in=data["keyword"]).values_list("name", flat=True)
+    return xml_text(in_words(data, exemption_codes=list(codes), keyword_names=list(names)))
+
+
+def in_words(
+    data: Mapping[str, Any], *, exemption_codes: list[str], keyword_names: list[str]
+) -> str:
+    """A search in words, from its validated parameters (``data``) and the codes and
+    names of the exemptions and keywords it filters on; '' for the whole log."""
     parts = []
     if data.get("q"):
         parts.append(_("matching “%s”") % data["q"])
     if data.get("outcome"):
         labels = dict(Outcome.choices)
         parts.append(_("outcome: %s") % _(" or ").join(str(labels[o]) for o in data["outcome"]))
-    if data.get("exemption"):
-        codes = Exemption.objects.filter(slug__in=data["exemption"]).values_list("code", flat=True)
-        parts.append(_("exemption: %s") % _(" or ").join(codes))
-    if data.get("keyword"):
-        names = Keyword.objects.filter(slug__in=data["keyword"]).values_list("name", flat=True)
-        parts.append(_("keyword: %s") % _(" or ").join(names))
+    if exemption_codes:
+        parts.append(_("exemption: %s") % _(" or ").join(exemption_codes))
+    if keyword_names:
+        parts.append(_("keyword: %s") % _(" or ").join(keyword_names))
     if data.get("date_from"):
         parts.append(_("answered on or after %s") % data["date_from"].isoformat())
     if data.get("date_to"):
         parts.append(_("answered on or before %s") % data["date_to"].isoformat())
-    return xml_text("; ".join(parts))
+    return "; ".join(parts)
 
 
 def _query(filterset: DisclosureFilter) -> str:

@@ -220,8 +220,6 @@ class DisclosureFilter(django_filters.FilterSet):
     def filter_queryset(self, queryset: QuerySet) -> QuerySet:
         queryset = super().filter_queryset(queryset)
         sort = self.current_sort
-        if sort == self.Sort.OLDEST:
-            return queryset.order_by("response_date", "id")
         if sort == self.Sort.RELEVANCE and self.query_text:
             return search.by_relevance(queryset, self.query_text)
-        return queryset.order_by("-response_date", "-id")
+        return queryset.in_date_order(newest_first=sort != self.Sort.OLDEST)

@@ -11,15 +11,17 @@ import hashlib
 import json
 import re
 import uuid
+from collections.abc import Iterable, Sequence
 from pathlib import PurePath
+from typing import Any
 from urllib.parse import unquote
 
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVector, SearchVectorField
-from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.exceptions import ImproperlyConfigured, ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator, URLValidator
 from django.db import models
 from django.db.models.functions import Lower, Now, Upper
 from django.urls import reverse
@@ -27,7 +29,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
-from disclosures import safety
+from disclosures import safety, time_limits
 from disclosures.safety import Finding
 
 # The text search configuration made by migration 0001: English stemming, accents ignored.
@@ -60,6 +62,129 @@ class Outcome(models.TextChoices):
     COST_LIMIT = "refused-cost-limit", _("Refused – cost limit (s12)")
     VEXATIOUS = "refused-vexatious", _("Refused – vexatious or repeated (s14)")
     NCND = "neither-confirm-nor-deny", _("Neither confirm nor deny")
+    # The log the entry was imported from recorded none: nothing is guessed.
+    NOT_RECORDED = "not-recorded", _("Not recorded")
+
+
+class Legislation(models.Model):
+    """An Act or Regulations under which an authority answers requests and withholds
+    information. FOIA 2000, EIR 2004, FOISA 2002 and EISR 2004 are made by the
+    migrations; others can be added in the admin.
+
+    ``AUTHORITY_LEGISLATION`` names the authority's own (see ``for_authority``): a
+    citation that names no legislation is read as that one's.
+    """
+
+    class Provisions(models.TextChoices):
+        SECTIONS = "sections", _("Sections, as s40(2)")
+        REGULATIONS = "regulations", _("Regulations, as reg 12(4)(b)")
+
+    code = models.SlugField(
+        _("code"),
+        max_length=8,
+        primary_key=True,
+        help_text=_("Short and lower case, e.g. foisa: the value of AUTHORITY_LEGISLATION."),
+    )
+    abbreviation = models.CharField(
+        _("abbreviation"), max_length=20, help_text=_("As citations write it, e.g. FOISA.")
+    )
+    name = models.CharField(
+        _("name"), max_length=200, help_text=_("The short title, with its year.")
+    )
+    provisions = models.CharField(
+        _("provisions"),
+        max_length=12,
+        choices=Provisions.choices,
+        default=Provisions.SECTIONS,
+        help_text=_("What its exemptions are cited as."),
+    )
+    regulations = models.ForeignKey(
+        "self",
+        verbose_name=_("environmental regulations"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_(
+            "For an Act: the regulations requests for environmental information are answered "
+            "under beside it (EIR beside FOIA, EISR beside FOISA). A regulation cited with no "
+            "legislation named is read as theirs."
+        ),
+    )
+    position = models.PositiveIntegerField(_("position"), default=0, help_text=_("Order in lists."))
+
+    class Meta:
+        ordering = ["position", "code"]
+        verbose_name = _("legislation")
+        verbose_name_plural = _("legislation")
+
+    def __str__(self) -> str:
+        return self.abbreviation
+
+    @classmethod
+    def for_authority(cls) -> tuple[Legislation, Legislation | None]:
+        """The authority's legislation (``AUTHORITY_LEGISLATION``) and the regulations
+        beside it, in one query.
+
+        Raises ``ImproperlyConfigured`` when the setting names no legislation in the log.
+        """
+        code = settings.AUTHORITY_LEGISLATION
+        found = cls.objects.select_related("regulations").filter(code=code).first()
+        if found is None:
+            known = ", ".join(cls.objects.values_list("code", flat=True))
+            raise ImproperlyConfigured(
+                f"AUTHORITY_LEGISLATION is {code!r}, which names no legislation in the log "
+                f"(it has {known})."
+            )
+        return found, found.regulations
+
+    @staticmethod
+    def exemptions_listed(exemptions: Iterable[Exemption]) -> list[Exemption]:
+        """Of ``exemptions`` (with their legislation fetched), those the public lists
+        show, by legislation: every exemption of the authority's legislation and of the
+        regulations beside it, and any other that a public disclosure cites (with
+        ``public_count``). A council in England has no use for the Scottish list."""
+        exemptions = list(exemptions)
+        home = {settings.AUTHORITY_LEGISLATION} | {
+            e.legislation.regulations_id
+            for e in exemptions
+            if e.legislation_id == settings.AUTHORITY_LEGISLATION
+        }
+        shown = [e for e in exemptions if e.legislation_id in home or e.public_count]
+        return sorted(shown, key=lambda e: (e.legislation.position, e.legislation_id))
+
+
+class ReviewOutcome(models.TextChoices):
+    """What an internal review decided about the original answer (the section 45 code of
+    practice, part 5; the Cabinet Office's FOI statistics count reviews by these)."""
+
+    UPHELD = "upheld", _("Upheld in full")
+    PARTLY_UPHELD = "partly-upheld", _("Upheld in part")
+    OVERTURNED = "overturned", _("Overturned")
+
+
+class CommissionerOutcome(models.TextChoices):
+    """What the Information Commissioner (FOIA s50) or the Scottish Information
+    Commissioner (FOISA s47) decided on the requester's complaint."""
+
+    UPHELD = "upheld", _("Complaint upheld")
+    PARTLY_UPHELD = "partly-upheld", _("Complaint partly upheld")
+    NOT_UPHELD = "not-upheld", _("Complaint not upheld")
+    # Settled, withdrawn, or found not eligible: closed without a decision notice.
+    CLOSED = "closed", _("Closed without a decision notice")
+
+
+# Whether a disclosure's request went to internal review, or to the Commissioner, and
+# whether the Commissioner issued a decision notice: any of the facts recorded says so.
+# (The same tests in Python: ``Disclosure.has_review``, ``has_complaint``.)
+HAS_REVIEW = models.Q(review_requested__isnull=False) | ~models.Q(review_outcome="")
+HAS_COMPLAINT = (
+    ~models.Q(commissioner_reference="")
+    | ~models.Q(decision_notice_reference="")
+    | ~models.Q(decision_notice_url="")
+    | ~models.Q(commissioner_outcome="")
+)
+HAS_DECISION_NOTICE = ~models.Q(decision_notice_reference="") | ~models.Q(decision_notice_url="")
 
 
 class ExemptionQuerySet(models.QuerySet["Exemption"]):
@@ -78,30 +203,31 @@ class ExemptionManager(models.Manager.from_queryset(ExemptionQuerySet)):
 
 
 class Exemption(models.Model):
-    """A provision an authority cites to withhold information (FOIA, EIR or FOISA)."""
-
-    class Legislation(models.TextChoices):
-        FOIA = "foia", _("Freedom of Information Act 2000")
-        EIR = "eir", _("Environmental Information Regulations 2004")
-        FOISA = "foisa", _("Freedom of Information (Scotland) Act 2002")
+    """A provision an authority cites to withhold information, in one legislation: a
+    section (s40(2)), a subsection, or a whole section (s40) for logs that cite no
+    subsection."""
 
     class Kind(models.TextChoices):
         # Absolute: no public interest test. Qualified: withheld only if the public
-        # interest in withholding outweighs the public interest in disclosure.
+        # interest in withholding outweighs the public interest in disclosure. A whole
+        # section can hold both (FOIA s40: s40(1) absolute, parts of s40(2) not).
         ABSOLUTE = "absolute", _("Absolute")
         QUALIFIED = "qualified", _("Qualified")
+        BY_SUBSECTION = "by-subsection", _("Absolute or qualified, by subsection")
 
-    code = models.CharField(
-        _("code"), max_length=40, unique=True, help_text=_("As cited, e.g. s40(2).")
-    )
+    code = models.CharField(_("code"), max_length=40, help_text=_("As cited, e.g. s40(2)."))
     slug = models.SlugField(
         _("slug"), max_length=40, unique=True, help_text=_("Used in URLs, e.g. s40-2.")
     )
-    legislation = models.CharField(
-        _("legislation"), max_length=8, choices=Legislation.choices, default=Legislation.FOIA
+    legislation = models.ForeignKey(
+        Legislation,
+        verbose_name=_("legislation"),
+        on_delete=models.PROTECT,
+        default="foia",
+        related_name="exemptions",
     )
     name = models.CharField(_("name"), max_length=200, help_text=_("The short statutory name."))
-    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
     description = models.TextField(_("what it means"), blank=True)
     position = models.PositiveIntegerField(_("position"), default=0, help_text=_("Order in lists."))
 
@@ -111,13 +237,21 @@ class Exemption(models.Model):
         ordering = ["position", "code"]
         verbose_name = _("exemption")
         verbose_name_plural = _("exemptions")
+        constraints = [
+            # s38(1)(b) is health and safety in FOIA, personal data in FOISA.
+            models.UniqueConstraint(
+                fields=["legislation", "code"],
+                name="exemption_code_unique_in_legislation",
+                violation_error_message=_("This legislation already has an exemption so cited."),
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.code} {self.name}"
 
     def save(self, *args, **kwargs) -> None:
         if not self.slug:
-            self.slug = self.slug_for(self.code)
+            self.slug = self.slug_for(self.code, self.legislation_id)
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
@@ -126,11 +260,24 @@ class Exemption(models.Model):
     def natural_key(self) -> tuple[str]:
         return (self.slug,)
 
+    @property
+    def label(self) -> str:
+        """The code, name and legislation, as lists and facets show them:
+        "s38(1)(b) Personal information: third parties (FOISA)". Reads the legislation:
+        fetch it with the exemption (``select_related``)."""
+        return f"{self.code} {self.name} ({self.legislation.abbreviation})"
+
     @staticmethod
-    def slug_for(code: str) -> str:
-        """``s31(1)(a)`` → ``s31-1-a``; ``reg 12(4)(b)`` → ``eir-12-4-b``."""
-        code = re.sub(r"^reg(ulation)?\s*", "eir-", code.strip().lower())
-        return slugify(re.sub(r"[()\s]+", "-", code)).strip("-")
+    def slug_for(code: str, legislation: str = "foia") -> str:
+        """``s31(1)(a)`` → ``s31-1-a``; ``reg 12(4)(b)`` of the EIR → ``eir-12-4-b``;
+        ``s38(1)(b)`` of FOISA → ``foisa-s38-1-b``.
+
+        Slugs are unique across legislations, so all but FOIA's (whose addresses are the
+        log's oldest) start with the legislation's code.
+        """
+        code = re.sub(r"^reg(ulation)?\s*", "", code.strip().lower())
+        slug = slugify(re.sub(r"[()\s]+", "-", code)).strip("-")
+        return slug if legislation == "foia" else f"{legislation}-{slug}"
 
 
 class KeywordQuerySet(models.QuerySet["Keyword"]):
@@ -189,6 +336,14 @@ class Keyword(models.Model):
         return (self.slug,)
 
 
+# The log's order: by response date, then id. An entry whose log recorded no response
+# date counts as the oldest, whichever way the log is read: last when newest first,
+# first when oldest first. The list, the feeds, the downloads, the API's cursor and the
+# snapshot's positions (``bitmaps``) all read it so, and the date index is built so.
+NEWEST_FIRST = (models.F("response_date").desc(nulls_last=True), models.F("id").desc())
+OLDEST_FIRST = (models.F("response_date").asc(nulls_first=True), models.F("id").asc())
+
+
 class DisclosureQuerySet(models.QuerySet["Disclosure"]):
     def public(self) -> DisclosureQuerySet:
         """Disclosures the public may see: published, and due (not scheduled for later).
@@ -220,11 +375,20 @@ class DisclosureQuerySet(models.QuerySet["Disclosure"]):
         raise Disclosure.DoesNotExist(reference)
 
     def newest_first(self) -> DisclosureQuerySet:
-        return self.order_by("-response_date", "-id")
+        return self.order_by(*NEWEST_FIRST)
+
+    def in_date_order(self, newest_first: bool = True) -> DisclosureQuerySet:
+        """By response date then id, newest or oldest first; undated entries count as
+        the oldest (see ``NEWEST_FIRST``)."""
+        return self.order_by(*(NEWEST_FIRST if newest_first else OLDEST_FIRST))
 
     def with_related(self) -> DisclosureQuerySet:
-        """Fetch exemptions and keywords in two queries, whatever the number of rows."""
-        return self.prefetch_related("exemptions", "keywords")
+        """Fetch exemptions (with their legislation) and keywords in two queries,
+        whatever the number of rows."""
+        return self.prefetch_related(
+            models.Prefetch("exemptions", Exemption.objects.select_related("legislation")),
+            "keywords",
+        )
 
     def for_summaries(self) -> DisclosureQuerySet:
         """What a list of summaries shows: the rows without their search columns, and
@@ -235,10 +399,24 @@ class DisclosureQuerySet(models.QuerySet["Disclosure"]):
             models.Prefetch("exemptions", to_attr="cited_exemptions")
         )
 
+    def with_clarification_dates(self) -> DisclosureQuerySet:
+        """Annotate ``clarified``, the day the last clarification asked for was received
+        (None without one), and ``awaiting_clarification``, whether one asked for has no
+        answer recorded: what the time limits count from (see ``time_limits``), in the
+        same query as the rows."""
+        answers = Clarification.objects.filter(disclosure=models.OuterRef("pk")).order_by()
+        return self.annotate(
+            clarified=models.Subquery(
+                answers.values("disclosure").annotate(last=models.Max("answered")).values("last")
+            ),
+            awaiting_clarification=models.Exists(answers.filter(answered__isnull=True)),
+        )
+
     def without_search_text(self) -> DisclosureQuerySet:
-        """Leave out the columns kept only for search: the stored vector and the text of
-        the documents can be far larger than the rest of a row, and no output shows them."""
-        return self.defer("search_vector", "keywords_text", "documents_text")
+        """Leave out the columns kept only for search, and the row an entry was imported
+        from: the stored vector, the text of the documents and the imported row can be far
+        larger than the rest of a row, and no public output shows them."""
+        return self.defer("search_vector", "keywords_text", "documents_text", "imported_row")
 
 
 class DisclosureManager(models.Manager.from_queryset(DisclosureQuerySet)):
@@ -303,7 +481,8 @@ class Disclosure(models.Model):
         help_text=_("Exactly as the authority writes it: 16495, FOI-2024-0123, FOI/23/1234."),
     )
     title = models.CharField(_("title"), max_length=300)
-    request_text = models.TextField(_("request"))
+    # Blank when the log it was imported from recorded no request: its page says so.
+    request_text = models.TextField(_("request"), blank=True)
     received_date = models.DateField(
         _("received"),
         null=True,
@@ -315,8 +494,63 @@ class Disclosure(models.Model):
     exemptions = models.ManyToManyField(
         Exemption, verbose_name=_("exemptions"), blank=True, related_name="disclosures"
     )
-    response_date = models.DateField(_("response date"), validators=date_range_validators())
+    # None when the log it was imported from recorded no response date (see NEWEST_FIRST).
+    response_date = models.DateField(
+        _("response date"), null=True, blank=True, validators=date_range_validators()
+    )
     response_narrative = models.TextField(_("response"), blank=True)
+    # How the request was handled, when known: imported historic entries rarely say. The
+    # received date is above; clarifications are rows of their own (Clarification).
+    extension_due_date = models.DateField(
+        _("extended to"),
+        null=True,
+        blank=True,
+        validators=date_range_validators(),
+        help_text=_(
+            "The new due date given to the requester when the time was extended to consider "
+            "the public interest (FOIA s10(3)), or for a complex and voluminous request "
+            "(EIR reg 7)."
+        ),
+    )
+    extension_reason = models.TextField(_("reason for the extension"), blank=True)
+    review_requested = models.DateField(
+        _("internal review requested"),
+        null=True,
+        blank=True,
+        validators=date_range_validators(),
+    )
+    review_completed = models.DateField(
+        _("internal review completed"),
+        null=True,
+        blank=True,
+        validators=date_range_validators(),
+    )
+    review_outcome = models.CharField(
+        _("internal review outcome"), max_length=16, choices=ReviewOutcome.choices, blank=True
+    )
+    commissioner_reference = models.CharField(
+        _("Commissioner's case reference"),
+        max_length=100,
+        blank=True,
+        help_text=_("The reference of the requester's complaint to the Commissioner."),
+    )
+    decision_notice_reference = models.CharField(
+        _("decision notice"), max_length=100, blank=True, help_text=_("Its reference.")
+    )
+    decision_notice_url = models.URLField(_("decision notice address"), blank=True)
+    commissioner_outcome = models.CharField(
+        _("Commissioner's decision"),
+        max_length=16,
+        choices=CommissionerOutcome.choices,
+        blank=True,
+    )
+    original_url = models.URLField(
+        _("original publication"),
+        max_length=500,
+        blank=True,
+        validators=[URLValidator(schemes=["http", "https"])],
+        help_text=_("Where the authority first published it, when imported from a log."),
+    )
     keywords = models.ManyToManyField(
         Keyword, verbose_name=_("keywords"), blank=True, related_name="disclosures"
     )
@@ -352,6 +586,11 @@ class Disclosure(models.Model):
     # link rows, while these arrays are counted in the same pass that finds the matches.
     exemption_ids = ArrayField(models.BigIntegerField(), editable=False, default=list)
     keyword_ids = ArrayField(models.BigIntegerField(), editable=False, default=list)
+    # The row or rows of the log file it was imported from, every column as written
+    # (those no field took too), for staff: {"file": name, "sheet": name or null,
+    # "rows": [{"number": 7, "cells": [[heading, text], ...]}]}. Pairs, not an object:
+    # jsonb would sort the headings.
+    imported_row = models.JSONField(_("imported from"), default=dict, blank=True, editable=False)
     # The safety findings a publisher reviewed, by fingerprint: new findings (a new
     # document, changed text) need a new review before the entry can be published.
     safety_reviewed_fingerprint = models.CharField(max_length=64, blank=True, editable=False)
@@ -376,7 +615,7 @@ class Disclosure(models.Model):
     headline: str | None = None
 
     class Meta:
-        ordering = ["-response_date", "-id"]
+        ordering = list(NEWEST_FIRST)
         verbose_name = _("disclosure")
         verbose_name_plural = _("disclosures")
         permissions = [
@@ -385,7 +624,7 @@ class Disclosure(models.Model):
         indexes = [
             GinIndex(fields=["search_vector"], name="disclosure_search_gin"),
             models.Index(
-                fields=["-response_date", "-id"],
+                *NEWEST_FIRST,
                 name="disclosure_public_newest",
                 condition=models.Q(status="published"),
             ),
@@ -451,6 +690,54 @@ class Disclosure(models.Model):
             raise ValidationError(
                 {"withdrawn_reason": _("Say publicly why the disclosure was withdrawn.")}
             )
+        errors = {}
+        if self.received_date and self.response_date and self.response_date < self.received_date:
+            errors["response_date"] = _("A request cannot be answered before it was received.")
+        if (
+            self.received_date
+            and self.extension_due_date
+            and (self.extension_due_date <= self.received_date)
+        ):
+            errors["extension_due_date"] = _("An extension runs to a day after receipt.")
+        if (
+            self.review_requested
+            and self.response_date
+            and (self.review_requested < self.response_date)
+        ):
+            errors["review_requested"] = _("A review is of an answer already given.")
+        if (
+            self.review_completed
+            and self.review_requested
+            and (self.review_completed < self.review_requested)
+        ):
+            errors["review_completed"] = _("A review is completed after it is requested.")
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def has_review(self) -> bool:
+        return bool(self.review_requested or self.review_outcome)
+
+    @property
+    def has_complaint(self) -> bool:
+        return bool(
+            self.commissioner_reference
+            or self.decision_notice_reference
+            or self.decision_notice_url
+            or self.commissioner_outcome
+        )
+
+    def answer_time(self) -> time_limits.AnswerTime | None:
+        """How long the answer took against its time limit; None when that cannot be told
+        (no received date, or a clarification's answer is not recorded)."""
+        clarifications = list(self.clarifications.all())
+        return time_limits.answer_time(
+            self.received_date,
+            self.response_date,
+            clarified=max((c.answered for c in clarifications if c.answered), default=None),
+            awaiting_clarification=any(c.answered is None for c in clarifications),
+            extended_to=self.extension_due_date,
+        )
 
     @property
     def is_public(self) -> bool:
@@ -553,6 +840,21 @@ class Disclosure(models.Model):
         self.save()
         self.record_change(before, by)
 
+    # How the request was handled, where known: edited together in the admin, exported
+    # together, and what the timeliness figures are made of (with the clarifications).
+    HANDLING_FIELDS = (
+        "received_date",
+        "extension_due_date",
+        "extension_reason",
+        "review_requested",
+        "review_completed",
+        "review_outcome",
+        "commissioner_reference",
+        "decision_notice_reference",
+        "decision_notice_url",
+        "commissioner_outcome",
+    )
+
     # Fields whose changes the history records, in the order shown.
     TRACKED_FIELDS = (
         "reference",
@@ -562,46 +864,137 @@ class Disclosure(models.Model):
         "outcome",
         "response_date",
         "response_narrative",
+        "original_url",
         "status",
         "published_at",
         "withdrawn_reason",
+        *(name for name in HANDLING_FIELDS if name != "received_date"),
     )
 
     def snapshot(self) -> dict[str, str]:
-        """The disclosure's recorded state, as text: fields, exemptions, keywords, documents.
+        """The disclosure's recorded state, as text: fields, exemptions, keywords, documents,
+        clarifications.
 
         Taken before a change and compared after it by ``record_change``.
         """
         if not self.pk:
             return {}
+        return self.state(
+            exemptions=", ".join(e.code for e in self.exemptions.all()),
+            keywords=", ".join(k.name for k in self.keywords.all()),
+            documents=", ".join(d.title for d in self.documents.all()),
+            clarifications=", ".join(str(c) for c in self.clarifications.all()),
+        )
+
+    def state(
+        self, *, exemptions: str, keywords: str, documents: str = "", clarifications: str = ""
+    ) -> dict[str, str]:
+        """The state ``snapshot`` records, from the fields and the names of the links
+        given (exemption codes, keyword names, document titles, clarifications, each
+        joined by ", "), so that many entries' states are taken without a query each (an
+        import)."""
         state = {name: _as_text(getattr(self, name)) for name in self.TRACKED_FIELDS}
-        state["exemptions"] = ", ".join(e.code for e in self.exemptions.all())
-        state["keywords"] = ", ".join(k.name for k in self.keywords.all())
-        state["documents"] = ", ".join(d.title for d in self.documents.all())
+        state.update(
+            exemptions=exemptions,
+            keywords=keywords,
+            documents=documents,
+            clarifications=clarifications,
+        )
         return state
 
-    def record_change(self, before: dict[str, str], by=None) -> Change | None:
-        """Record who changed what since ``before`` (a snapshot). Returns the Change, or
-        None when nothing changed."""
-        after = self.snapshot()
+    # A creation is recorded without these texts: they are in the row itself, and the
+    # history shows a creation as "Created". (An import of 300 MB would keep them twice.)
+    TEXTS_NOT_RECORDED_AT_CREATION = ("request_text", "response_narrative")
+
+    def change_since(self, before: dict[str, str], after: dict[str, str], by=None) -> Change | None:
+        """The change from state ``before`` to state ``after`` (see ``state``), unsaved,
+        or None when nothing changed. An empty ``before`` means the entry was created."""
         fields = {
             name: [before.get(name, ""), value]
             for name, value in after.items()
             if before.get(name, "") != value
+            and (before or name not in self.TEXTS_NOT_RECORDED_AT_CREATION)
         }
         if not fields:
             return None
-        return Change.objects.create(
-            disclosure=self, changed_by=by, created=not before, fields=fields
-        )
+        return Change(disclosure=self, changed_by=by, created=not before, fields=fields)
+
+    def record_change(self, before: dict[str, str], by=None) -> Change | None:
+        """Record who changed what since ``before`` (a snapshot). Returns the Change, or
+        None when nothing changed."""
+        change = self.change_since(before, self.snapshot(), by)
+        if change is not None:
+            change.save()
+        return change
+
+    @staticmethod
+    def record_changes(
+        states: Iterable[tuple[Disclosure, dict[str, str], dict[str, str]]], by=None
+    ) -> list[Change]:
+        """Record many entries' changes at once, each (disclosure, before, after) as for
+        ``change_since``, in one query: an import's history."""
+        changes = [d.change_since(before, after, by) for d, before, after in states]
+        return Change.objects.bulk_create([change for change in changes if change is not None])
+
+    @staticmethod
+    def link_columns(
+        keywords: Sequence[tuple[int, str]], exemption_ids: Iterable[int]
+    ) -> dict[str, Any]:
+        """The columns the link triggers keep (migrations 0003 and 0009), for a new row
+        written after its links, whose triggers then find no row to refresh: the
+        keyword text and the ids of the keywords and exemptions.
+
+        ``keywords`` are (id, name), in the database's order of names (the keywords'
+        own ordering), as the trigger joins them.
+        """
+        return {
+            "keywords_text": " ".join(name for _, name in keywords),
+            "keyword_ids": sorted(pk for pk, _ in keywords),
+            "exemption_ids": sorted(set(exemption_ids)),
+        }
 
 
 def _as_text(value) -> str:
     if value is None:
         return ""
+    if isinstance(value, datetime.datetime) and value.tzinfo is not None:
+        # In UTC, as read back from the database: the same moment, whatever zone it was
+        # set in, reads the same.
+        return value.astimezone(datetime.UTC).isoformat()
     if hasattr(value, "isoformat"):
         return value.isoformat()
     return str(value)
+
+
+class Clarification(models.Model):
+    """A request for clarification of a request (FOIA s1(3), FOISA s1(3), EIR and EISR
+    reg 9): when the authority asked, and when the requester answered. The time limit
+    runs again from the answer (see ``time_limits``). A request may need more than one."""
+
+    disclosure = models.ForeignKey(
+        Disclosure, on_delete=models.CASCADE, related_name="clarifications"
+    )
+    asked = models.DateField(_("asked"), validators=date_range_validators())
+    answered = models.DateField(
+        _("answered"),
+        null=True,
+        blank=True,
+        validators=date_range_validators(),
+        help_text=_("The day the requester's clarification arrived."),
+    )
+
+    class Meta:
+        ordering = ["asked", "id"]
+        verbose_name = _("clarification")
+        verbose_name_plural = _("clarifications")
+
+    def __str__(self) -> str:
+        answered = self.answered.isoformat() if self.answered else _("not answered")
+        return f"{self.asked.isoformat()} → {answered}"
+
+    def clean(self) -> None:
+        if self.answered and self.asked and self.answered < self.asked:
+            raise ValidationError({"answered": _("A clarification is answered after it is asked.")})
 
 
 class Change(models.Model):

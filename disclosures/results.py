@@ -152,10 +152,8 @@ class Results:
         if sort == DisclosureFilter.Sort.RELEVANCE:
             ranked = None if over is None else counting.ranked_by_id(self.filterset, over)
             rows = ranked if ranked is not None else rows
-        elif newest_first:
-            rows = rows.order_by("-response_date", "-id")
         else:
-            rows = rows.order_by("response_date", "id")
+            rows = rows.in_date_order(newest_first)
         paginator = SafePaginator(rows, per_page)
         paginator.count = self.total
         paginator.rows_by_id = Disclosure.objects.public().for_summaries()
@@ -181,7 +179,7 @@ def exemptions_with_public_counts() -> list[Exemption]:
     """Every exemption, in order, with ``public_count``: how many public disclosures cite
     it, counted as the whole log's results are."""
     cited = Results().counts["exemption"]
-    exemptions = list(Exemption.objects.all())
+    exemptions = list(Exemption.objects.select_related("legislation"))
     for exemption in exemptions:
         exemption.public_count = cited.get(exemption.pk, 0)
     return exemptions

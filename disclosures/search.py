@@ -8,6 +8,7 @@ they know from web search: words, "quoted phrases", OR, -excluded.
 
 from __future__ import annotations
 
+import datetime
 import re
 from collections.abc import Sequence
 
@@ -19,7 +20,7 @@ from django.db.models.functions import Concat
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from disclosures.models import SEARCH_CONFIG, Disclosure
+from disclosures.models import NEWEST_FIRST, SEARCH_CONFIG, Disclosure
 
 
 def reading() -> BaseDatabaseWrapper:
@@ -67,7 +68,9 @@ def find_reference(queryset: QuerySet, text: str) -> Disclosure | None:
     # differing in case can share the text.
     found = queryset.filter(reference__iexact=text).order_by()
     return max(
-        found, key=lambda disclosure: (disclosure.response_date, disclosure.pk), default=None
+        found,
+        key=lambda disclosure: (disclosure.response_date or datetime.date.min, disclosure.pk),
+        default=None,
     )
 
 
@@ -86,7 +89,7 @@ def by_relevance(queryset: QuerySet, text: str) -> QuerySet:
     response C); normalization 32 scales the rank into 0..1 regardless of length.
     """
     rank = SearchRank(F("search_vector"), search_query(text), normalization=32)
-    return queryset.annotate(rank=rank).order_by("-rank", "-response_date", "-id")
+    return queryset.annotate(rank=rank).order_by("-rank", *NEWEST_FIRST)
 
 
 # Private-use characters mark matches inside ts_headline's output, so the text can be
@@ -233,5 +236,5 @@ def similar_to(disclosure: Disclosure, limit: int = 5) -> list[Disclosure]:
         .exclude(pk=disclosure.pk)
         .filter(search_vector=query)
         .annotate(rank=SearchRank(F("search_vector"), query))
-        .order_by("-rank", "-response_date")[:limit]
+        .order_by("-rank", *NEWEST_FIRST)[:limit]
     )

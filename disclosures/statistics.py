@@ -43,6 +43,7 @@ OUTCOME_COLOURS = {
     Outcome.COST_LIMIT: "#8f5a00",
     Outcome.VEXATIOUS: "#a6196f",
     Outcome.NCND: "#4c2c92",
+    Outcome.NOT_RECORDED: "#0b0c0c",
 }
 
 
@@ -67,7 +68,7 @@ class Share:
 
 @dataclass(frozen=True)
 class YearShares:
-    year: int
+    year: int | str  # or another period's label, e.g. "2024 Q1"
     total: int
     shares: list[Share]
 
@@ -82,6 +83,8 @@ class Figures:
     outcome_years: list[YearShares]
     exemptions: list[Bar]
     keywords: list[Bar]
+    # Of ``total``, those with no response date recorded: in no month or year.
+    undated: int = 0
     # The shares chart's legend: (label, colour) for every outcome.
     legend: list[tuple[str, str]] = field(
         default_factory=lambda: [
@@ -152,11 +155,11 @@ def _shares(counts: Mapping[int, Mapping[str, int]]) -> list[YearShares]:
     return result
 
 
-def _exemption_bar(code: str, name: str, slug: str, n: int) -> Bar:
+def _exemption_bar(code: str, name: str, slug: str, legislation: str, n: int) -> Bar:
     return Bar(
-        label=f"{code} {name}",
+        label=f"{code} {name} ({legislation})",
         value=n,
-        axis_label=code,
+        axis_label=f"{code} {legislation}",
         url=reverse("disclosures:exemption", kwargs={"slug": slug}),
     )
 
@@ -180,9 +183,9 @@ def figures_of(tallies: Tallies, end: datetime.date) -> Figures:
         by_year.setdefault(month.year, Counter())[outcome] += n
     years = _year_bars({year: counts.total() for year, counts in by_year.items()})
     cited = sorted(
-        Exemption.objects.filter(pk__in=list(+tallies.exemptions)).only(
-            "code", "name", "slug", "position"
-        ),
+        Exemption.objects.filter(pk__in=list(+tallies.exemptions))
+        .select_related("legislation")
+        .only("code", "name", "slug", "position", "legislation__abbreviation"),
         key=lambda e: (-tallies.exemptions[e.pk], e.position, e.code),
     )[:TOP_LIMIT]
     # Every keyword as common as the last shown, so that ties are settled by name.
@@ -194,14 +197,18 @@ def figures_of(tallies: Tallies, end: datetime.date) -> Figures:
         key=lambda k: (-tallies.keywords[k.pk], k.name),
     )[:TOP_LIMIT]
     return Figures(
-        total=sum(bar.value for bar in years),
+        total=sum(bar.value for bar in years) + tallies.undated,
         months=_month_bars(months, end, MONTHS_SHOWN),
         years=years,
         outcome_years=_shares(by_year),
         exemptions=[
-            _exemption_bar(e.code, e.name, e.slug, tallies.exemptions[e.pk]) for e in cited
+            _exemption_bar(
+                e.code, e.name, e.slug, e.legislation.abbreviation, tallies.exemptions[e.pk]
+            )
+            for e in cited
         ],
         keywords=[_keyword_bar(k.name, k.slug, tallies.keywords[k.pk]) for k in carried],
+        undated=tallies.undated,
     )
 
 
@@ -305,9 +312,18 @@ def row_chart(bars: list[Bar], chart_id: str, title: str, desc: str) -> SafeStri
     return _svg(chart_id, width, height, title, desc, "".join(parts))
 
 
-def shares_chart(years: list[YearShares], chart_id: str, title: str, desc: str) -> SafeString:
-    """One bar per year, 100% wide, split into the shares of each outcome."""
-    width, row, left = 640, 34, 52
+def shares_chart(
+    years: list[YearShares],
+    chart_id: str,
+    title: str,
+    desc: str,
+    colours: Mapping[str, str] = OUTCOME_COLOURS,
+) -> SafeString:
+    """One bar per year (or other period), 100% wide, split into the shares of each
+    outcome (or other kind, with its ``colours``)."""
+    width, row = 640, 34
+    # Room for the longest label at 13px ("2024": 52; "2024 Q1": 68).
+    left = max([52, *(8 * len(str(year.year)) + 12 for year in years)])
     height = max(row * len(years), row) + 4
     plot_w = width - left
     parts = []
@@ -322,7 +338,7 @@ def shares_chart(years: list[YearShares], chart_id: str, title: str, desc: str) 
             parts.append(
                 f'<rect x="{x:.1f}" y="{y + 4}" width="{w:.1f}" height="24" '
                 f'class="chart__share chart__share--{escape(share.outcome)}" '
-                f'fill="{OUTCOME_COLOURS.get(share.outcome, "#505a5f")}" '
+                f'fill="{colours.get(share.outcome, "#505a5f")}" '
                 f'stroke="#ffffff" stroke-width="1"/>'
             )
             x += w

@@ -18,6 +18,8 @@ from django_tasks import task
 from django_tasks.base import Task, TaskResult
 from django_tasks_db.models import DBTaskResult
 
+from alerts import sending
+from alerts.models import Subscriber
 from disclosures import bitmaps, counting, exports, freshness
 from disclosures.models import FacetSnapshot, SnapshotChange, WholeLogFile
 
@@ -133,6 +135,20 @@ def forget_old_task_results() -> int:
     return deleted
 
 
+@task()
+def send_alerts() -> dict[str, int | bool]:
+    """Send the alerts' confirmation emails and the digests that are due, a bounded
+    number per run (``alerts/sending.py``); what was done."""
+    return sending.send_alerts().as_dict()
+
+
+@task()
+def forget_unconfirmed_alerts() -> int:
+    """Delete alerts not confirmed within 7 days, and addresses left without alerts;
+    how many addresses."""
+    return Subscriber.objects.forget_unconfirmed()
+
+
 @dataclass(frozen=True)
 class Scheduled:
     """A task the worker queues by itself, every ``every``."""
@@ -152,6 +168,10 @@ SCHEDULE = (
     # A delta's changes merged into a full snapshot, once a day at most.
     Scheduled(merge_search_data, datetime.timedelta(days=1)),
     Scheduled(forget_old_task_results, datetime.timedelta(days=1)),
+    # A confirmation email goes within a minute of the request; a digest within a
+    # minute of being due; a failed delivery when its retry time comes.
+    Scheduled(send_alerts, datetime.timedelta(minutes=1)),
+    Scheduled(forget_unconfirmed_alerts, datetime.timedelta(hours=1)),
 )
 
 

@@ -30,6 +30,8 @@ urlpatterns = [
     path("exemptions/<slug:slug>/", public_page(views.ExemptionView.as_view()), name="exemption"),
     # Not public_page: the months shown move with the calendar, not with the log.
     path("statistics/", views.StatisticsView.as_view(), name="statistics"),
+    path("statistics/timeliness/", views.TimelinessView.as_view(), name="timeliness"),
+    path("statistics/timeliness.csv", views.TimelinessCSVView.as_view(), name="timeliness-csv"),
     path(
         "about/",
         TemplateView.as_view(template_name="disclosures/about.html"),

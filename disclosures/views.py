@@ -3,21 +3,22 @@ and hands them to a template."""
 
 from __future__ import annotations
 
+import csv
 from functools import partial
 
 from django.conf import settings
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template import loader
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.cache import patch_cache_control
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView, View
 
-from disclosures import freshness, search, statistics, theme
+from disclosures import freshness, search, statistics, theme, time_limits, timeliness
 from disclosures.filters import DisclosureFilter
-from disclosures.models import Disclosure, Document, Exemption, Keyword
+from disclosures.models import Disclosure, Document, Exemption, Keyword, Legislation
 from disclosures.results import Results, exemptions_with_public_counts
 
 
@@ -107,7 +108,7 @@ class DisclosureDetailView(TemplateView):
         try:
             disclosure = (
                 Disclosure.objects.with_related()
-                .prefetch_related("documents")
+                .prefetch_related("documents", "clarifications")
                 .public_or_gone(reference)
             )
         except Disclosure.Gone as gone:
@@ -122,6 +123,11 @@ class DisclosureDetailView(TemplateView):
                 _("No published disclosure has the reference %s.") % reference[:100]
             ) from None
         return self.render_to_response(self.get_context_data(disclosure=disclosure))
+
+    def get_context_data(self, **kwargs) -> dict:
+        return super().get_context_data(
+            commissioner=time_limits.authority_law().commissioner, **kwargs
+        )
 
 
 class DocumentDownloadView(View):
@@ -174,7 +180,8 @@ class ExemptionListView(TemplateView):
     template_name = "disclosures/exemption_list.html"
 
     def get_context_data(self, **kwargs) -> dict:
-        return super().get_context_data(exemptions=exemptions_with_public_counts(), **kwargs)
+        exemptions = Legislation.exemptions_listed(exemptions_with_public_counts())
+        return super().get_context_data(exemptions=exemptions, **kwargs)
 
 
 class ExemptionView(FilteredLogView):
@@ -182,33 +189,82 @@ class ExemptionView(FilteredLogView):
     filter_name = "exemption"
 
     def get(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        self.exemption = get_object_or_404(Exemption, slug=kwargs["slug"])
+        self.exemption = get_object_or_404(
+            Exemption.objects.select_related("legislation"), slug=kwargs["slug"]
+        )
         return super().get(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs) -> dict:
         return super().get_context_data(exemption=self.exemption, **kwargs)
 
 
-class StatisticsView(ResultsView):
-    """Figures about the published log. They follow the list's filters (the same
-    FilterSet over the public disclosures)."""
-
-    template_name = "disclosures/statistics.html"
+class FiguresView(ResultsView):
+    """Figures about the published log that follow the list's filters (the same
+    FilterSet over the public disclosures), beside the list's filter panel."""
 
     def get_context_data(self, **kwargs) -> dict:
         results = self.results
-        today = timezone.localdate()
-        # The months shown end with the filter's last date, so a past period is charted.
-        end = min(today, results.filterset.cleaned("date_to", today))
-        figures = statistics.figures_of(results.tallies, end=end)
         return super().get_context_data(
             filter=results.filterset,
-            figures=figures,
-            charts=statistics.charts(figures),
             facets=results.facets,
             has_filters=results.has_filters(besides=("sort",)),
             **kwargs,
         )
+
+
+class StatisticsView(FiguresView):
+    """Disclosures per month and year, outcomes, the exemptions and keywords used most."""
+
+    template_name = "disclosures/statistics.html"
+
+    def get_context_data(self, **kwargs) -> dict:
+        today = timezone.localdate()
+        # The months shown end with the filter's last date, so a past period is charted.
+        end = min(today, self.results.filterset.cleaned("date_to", today))
+        figures = statistics.figures_of(self.results.tallies, end=end)
+        return super().get_context_data(
+            figures=figures, charts=statistics.charts(figures), **kwargs
+        )
+
+
+class TimelinessView(FiguresView):
+    """How quickly requests were answered, per quarter and per year (the section 45 code
+    of practice's request-handling statistics), with the list's filters."""
+
+    template_name = "disclosures/timeliness.html"
+
+    def get_context_data(self, **kwargs) -> dict:
+        figures = timeliness.figures(self.results.filterset.qs)
+        law = time_limits.authority_law()
+        return super().get_context_data(
+            figures=figures,
+            charts=timeliness.charts(figures, law.commissioner),
+            law=law,
+            **kwargs,
+        )
+
+
+class TimelinessCSVView(View):
+    """The quarterly timeliness figures as CSV, with the list's filters; 400 with the
+    reasons, in plain text, when a parameter is invalid, as the downloads answer."""
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        results = Results(request.GET)
+        if (bad_request := results.bad_request()) is not None:
+            return bad_request
+        figures = timeliness.figures(results.filterset.qs)
+        # Headings in English whatever the page's language, as the government's tables.
+        with translation.override("en-gb"):
+            table = timeliness.csv_table(figures.quarters)
+        filename = f"timeliness-{timezone.localdate():%Y-%m-%d}.csv"
+        response = HttpResponse(
+            content_type="text/csv; charset=utf-8",
+            headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+        )
+        # A byte-order mark, so that Excel reads the file as UTF-8 (see exports.csv_lines).
+        response.write("\ufeff")
+        csv.writer(response).writerows(table)
+        return response
 
 
 class ThemeStylesheetView(View):

@@ -12,11 +12,13 @@ import sys
 import warnings
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 from foilog.database import database_settings, pool_options, replica_settings
+from foilog.email import parse_email_url
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 # Local state of a checkout (embedded database, generated secret, uploads); git-ignored.
@@ -92,6 +94,7 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "disclosures",
+    "alerts",
 ]
 
 MIDDLEWARE = [
@@ -337,6 +340,12 @@ FOILOG_AUTHORITY = {
     "logo": os.environ.get("AUTHORITY_LOGO", ""),
     "brand_colour": os.environ.get("AUTHORITY_BRAND_COLOUR", "#1d4f91"),
 }
+# The legislation the authority answers requests under (the code of a Legislation:
+# foia, foisa, or one added in the admin). It decides what a citation naming no
+# legislation means when a log is imported (s38(1)(b) is health and safety under FOIA,
+# personal data under FOISA), and the time limits' working days and the Commissioner of
+# the timeliness figures (disclosures/time_limits.py): FOISA's for foisa, FOIA's else.
+AUTHORITY_LEGISLATION = os.environ.get("AUTHORITY_LEGISLATION", "foia").strip().lower()
 FOILOG_PAGE_SIZE = int(os.environ.get("FOILOG_PAGE_SIZE", "20"))
 # How long browsers and shared caches may show a public page before asking again (with
 # If-None-Match, answered 304 when nothing changed). Short: a withdrawal must not linger.
@@ -345,3 +354,40 @@ FOILOG_PUBLIC_MAX_AGE = int(os.environ.get("FOILOG_PUBLIC_MAX_AGE", "60"))
 # pages are keyed by their ETag, so a change to the log is shown at once all the same.
 FOILOG_PAGE_CACHE_SECONDS = int(os.environ.get("FOILOG_PAGE_CACHE_SECONDS", "600"))
 FOILOG_MAX_DOCUMENT_SIZE = int(os.environ.get("FOILOG_MAX_DOCUMENT_SIZE", str(25 * 1024 * 1024)))
+
+# The log's own address, for the links in emails, which are written away from any request
+# (by the background worker). Defaults to the first of ALLOWED_HOSTS over HTTPS.
+FOILOG_SITE_URL = os.environ.get("FOILOG_SITE_URL", "").rstrip("/")
+if not FOILOG_SITE_URL and USING_EMBEDDED_DATABASE:  # a checkout: the demo's address
+    FOILOG_SITE_URL = "http://127.0.0.1:8000"
+if not FOILOG_SITE_URL:
+    _host = ALLOWED_HOSTS[0].lstrip(".") if ALLOWED_HOSTS else ""
+    if not _host or "*" in _host:
+        raise ImproperlyConfigured(
+            "Set FOILOG_SITE_URL (e.g. https://foi.example.gov.uk): the links in emails "
+            "need the log's address, and ALLOWED_HOSTS does not say it."
+        )
+    FOILOG_SITE_URL = ("http://" if DEBUG or PLAIN_HTTP else "https://") + _host
+
+# Email (alerts). EMAIL_URL says how mail leaves (foilog/email.py); without it, printed
+# in a checkout on its embedded database (the demo, and manage.py beside it), and through
+# a mail server on this machine in a deployment, as Django does.
+_DEFAULT_EMAIL_URL = "console://" if USING_EMBEDDED_DATABASE else "smtp://localhost:25"
+try:
+    _EMAIL = parse_email_url(os.environ.get("EMAIL_URL", _DEFAULT_EMAIL_URL))
+except ValueError as error:
+    raise ImproperlyConfigured(str(error)) from None
+EMAIL_BACKEND = _EMAIL["EMAIL_BACKEND"]
+EMAIL_HOST = _EMAIL.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = _EMAIL.get("EMAIL_PORT", 25)
+EMAIL_HOST_USER = _EMAIL.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = _EMAIL.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = _EMAIL.get("EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = _EMAIL.get("EMAIL_USE_SSL", False)
+EMAIL_TIMEOUT = _EMAIL.get("EMAIL_TIMEOUT")
+EMAIL_FILE_PATH = _EMAIL.get("EMAIL_FILE_PATH")
+# The sender of every email; its domain's SPF and DKIM must allow the mail server above.
+DEFAULT_FROM_EMAIL = os.environ.get(
+    "DEFAULT_FROM_EMAIL", "alerts@" + (urlsplit(FOILOG_SITE_URL).hostname or "localhost")
+)
+SERVER_EMAIL = DEFAULT_FROM_EMAIL

@@ -24,6 +24,7 @@ urlpatterns = [
         name="sitemap-section",
     ),
     path("robots.txt", robots_txt, name="robots"),
+    path("alerts/", include("alerts.urls")),
     path("", include("disclosures.urls")),
 ]
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from disclosures.admin import HANDLING_FIELDS
 from disclosures.models import Disclosure
 
 
@@ -11,6 +12,7 @@ def disclosure_form_data(disclosure: Disclosure | None = None, uploads=(), **ove
     ``uploads``: (title, SimpleUploadedFile) pairs added as new document rows.
     """
     existing = list(disclosure.documents.all()) if disclosure else []
+    clarifications = list(disclosure.clarifications.all()) if disclosure else []
     data = {
         "reference": disclosure.reference if disclosure else "FOI-NEW-1",
         "title": disclosure.title if disclosure else "A new answer",
@@ -24,6 +26,10 @@ def disclosure_form_data(disclosure: Disclosure | None = None, uploads=(), **ove
         "documents-INITIAL_FORMS": str(len(existing)),
         "documents-MIN_NUM_FORMS": "0",
         "documents-MAX_NUM_FORMS": "1000",
+        "clarifications-TOTAL_FORMS": str(len(clarifications)),
+        "clarifications-INITIAL_FORMS": str(len(clarifications)),
+        "clarifications-MIN_NUM_FORMS": "0",
+        "clarifications-MAX_NUM_FORMS": "1000",
         "changes-TOTAL_FORMS": "0",
         "changes-INITIAL_FORMS": "0",
         "changes-MIN_NUM_FORMS": "0",
@@ -35,6 +41,15 @@ def disclosure_form_data(disclosure: Disclosure | None = None, uploads=(), **ove
     if disclosure:
         data["exemptions"] = [e.pk for e in disclosure.exemptions.all()]
         data["keywords"] = [k.pk for k in disclosure.keywords.all()]
+    if disclosure:
+        for name in HANDLING_FIELDS:
+            value = getattr(disclosure, name)
+            data[name] = "" if value is None else str(value)
+    for index, clarification in enumerate(clarifications):
+        data[f"clarifications-{index}-id"] = str(clarification.pk)
+        data[f"clarifications-{index}-disclosure"] = str(disclosure.pk)
+        data[f"clarifications-{index}-asked"] = str(clarification.asked)
+        data[f"clarifications-{index}-answered"] = str(clarification.answered or "")
     for index, document in enumerate(existing):
         data[f"documents-{index}-id"] = str(document.pk)
         data[f"documents-{index}-disclosure"] = str(disclosure.pk)

@@ -92,3 +92,21 @@ def unpublished(db):
             exemptions=["s24-1"],
         ),
     ]
+
+
+@pytest.fixture
+def smtp_server(settings):
+    """A real SMTP server on 127.0.0.1, and Django's SMTP backend sending to it: its
+    ``Inbox`` holds what it accepted (``inbox.messages``)."""
+    from tests.smtp import SMTPServer
+
+    server = SMTPServer()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST = "127.0.0.1"
+    settings.EMAIL_PORT = server.port
+    settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
+    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
+    settings.EMAIL_TIMEOUT = 10
+    settings.FOILOG_SITE_URL = "https://foi.example.gov.uk"
+    with server as inbox:
+        yield inbox

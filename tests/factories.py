@@ -62,3 +62,35 @@ class DisclosureFactory(factory.django.DjangoModelFactory):
             self.keywords.set(
                 [KeywordFactory(name=name, slug=name.lower().replace(" ", "-")) for name in names]
             )
+
+
+def alert_for(
+    email: str = "reader@example.org",
+    search: str = "",
+    *,
+    frequency: str = "daily",
+    confirmed: bool = True,
+    covered_until: datetime.datetime | None = None,
+):
+    """An alert of ``email`` on ``search`` (the list's parameters), confirmed and due by
+    default, that has mailed nothing published before ``covered_until`` (an hour ago)."""
+    from alerts.models import Alert, Subscriber
+
+    now = timezone.now()
+    subscriber = Subscriber.objects.with_address(email).first() or Subscriber.objects.create(
+        email=email, confirmed_at=now if confirmed else None
+    )
+    return Alert.objects.create(
+        subscriber=subscriber,
+        search=search,
+        frequency=frequency,
+        covered_until=covered_until or now - datetime.timedelta(hours=1),
+        confirmed_at=now - datetime.timedelta(days=1) if confirmed else None,
+        next_digest_at=now - datetime.timedelta(minutes=1) if confirmed else None,
+    )
+
+
+def published_minutes_ago(minutes: int, **kwargs) -> Disclosure:
+    """A public disclosure published ``minutes`` ago."""
+    at = timezone.now().replace(microsecond=0) - datetime.timedelta(minutes=minutes)
+    return DisclosureFactory(published_at=at, **kwargs)

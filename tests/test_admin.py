@@ -1,8 +1,12 @@
+import datetime
+
 import pytest
 from django.contrib.auth.models import Permission, User
 from django.urls import reverse
 
-from disclosures.models import Disclosure
+from disclosures.admin import HANDLING_FIELDS
+from disclosures.models import Change, Disclosure, Exemption, Legislation
+from tests.admin_forms import disclosure_form_data
 from tests.factories import DisclosureFactory
 
 pytestmark = pytest.mark.django_db
@@ -145,3 +149,105 @@ def test_keyword_and_exemption_autocomplete(admin_client):
         },
     )
     assert "Drones" in response.content.decode()
+
+
+def test_handling_fields_are_in_their_own_fieldset(admin_client):
+    disclosure = DisclosureFactory()
+    response = admin_client.get(
+        reverse("admin:disclosures_disclosure_change", args=[disclosure.pk])
+    )
+    fieldsets = {
+        name: options["fields"] for name, options in response.context["adminform"].fieldsets
+    }
+    assert fieldsets["Handling"] == HANDLING_FIELDS
+    assert "received_date" in HANDLING_FIELDS and "review_outcome" in HANDLING_FIELDS
+    assert "clarifications-TOTAL_FORMS" in response.content.decode()
+
+
+def test_staff_record_handling_and_clarifications_and_the_history_keeps_them(admin_client):
+    disclosure = DisclosureFactory(response_date=datetime.date(2024, 7, 8))
+    data = disclosure_form_data(
+        disclosure,
+        received_date="2024-06-03",
+        review_requested="2024-07-10",
+        review_outcome="partly-upheld",
+        commissioner_reference="IC-1234-AB",
+        decision_notice_url="ico.org.uk/decision/ic-1234-ab",
+        **{
+            "clarifications-TOTAL_FORMS": "1",
+            "clarifications-0-asked": "2024-06-04",
+            "clarifications-0-answered": "2024-06-10",
+        },
+    )
+    url = reverse("admin:disclosures_disclosure_change", args=[disclosure.pk])
+    response = admin_client.post(url, data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    disclosure.refresh_from_db()
+    assert disclosure.review_outcome == "partly-upheld"
+    assert disclosure.decision_notice_url == "https://ico.org.uk/decision/ic-1234-ab"
+    assert disclosure.answer_time().counted_from == datetime.date(2024, 6, 10)
+    change = Change.objects.filter(disclosure=disclosure).latest("changed_at")
+    assert change.fields["received_date"] == ["", "2024-06-03"]
+    assert change.fields["review_outcome"] == ["", "partly-upheld"]
+    assert change.fields["clarifications"] == ["", "2024-06-04 → 2024-06-10"]
+
+
+def test_an_answer_before_the_request_arrived_is_refused(admin_client):
+    disclosure = DisclosureFactory(response_date=datetime.date(2024, 7, 8))
+    data = disclosure_form_data(disclosure, received_date="2024-07-09")
+    url = reverse("admin:disclosures_disclosure_change", args=[disclosure.pk])
+    response = admin_client.post(url, data)
+    assert response.status_code == 200
+    errors = response.context["adminform"].form.errors
+    assert errors["response_date"] == ["A request cannot be answered before it was received."]
+
+
+def test_a_review_completed_before_it_was_requested_is_refused(admin_client):
+    disclosure = DisclosureFactory(response_date=datetime.date(2024, 7, 8))
+    data = disclosure_form_data(
+        disclosure, review_requested="2024-07-20", review_completed="2024-07-10"
+    )
+    url = reverse("admin:disclosures_disclosure_change", args=[disclosure.pk])
+    errors = admin_client.post(url, data).context["adminform"].form.errors
+    assert errors["review_completed"] == ["A review is completed after it is requested."]
+
+
+EXEMPTION_ADD = reverse("admin:disclosures_exemption_add")
+
+
+def add_exemption(client, **fields):
+    data = {"legislation": "foisa", "name": "Test", "kind": "qualified", "position": 0} | fields
+    return client.post(EXEMPTION_ADD, data)
+
+
+def test_an_exemption_added_in_the_admin_gets_a_slug_of_its_legislation(admin_client):
+    response = add_exemption(admin_client, code="s35(1)(d)", slug="")
+    assert response.status_code == 302
+    assert Exemption.objects.get(legislation="foisa", code="s35(1)(d)").slug == "foisa-s35-1-d"
+
+
+def test_a_code_taken_in_its_legislation_is_refused_with_a_message(admin_client):
+    response = add_exemption(admin_client, code="s38(1)(b)", slug="")
+    assert response.status_code == 200
+    assert "This legislation already has an exemption so cited." in response.content.decode()
+
+
+def test_a_slug_taken_is_refused_with_a_message_not_a_server_error(admin_client):
+    response = add_exemption(admin_client, code="s38 (1) (b)", slug="")
+    assert response.status_code == 200
+    assert "Exemption with this Slug already exists." in response.content.decode()
+
+
+def test_legislation_can_be_added_in_the_admin(admin_client):
+    response = admin_client.post(
+        reverse("admin:disclosures_legislation_add"),
+        {
+            "code": "ire",
+            "abbreviation": "FOI Act 2014",
+            "name": "Freedom of Information Act 2014",
+            "provisions": "sections",
+            "position": 50,
+        },
+    )
+    assert response.status_code == 302
+    assert Legislation.objects.get(code="ire").abbreviation == "FOI Act 2014"

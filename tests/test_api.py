@@ -42,6 +42,7 @@ def log(db):
         title="Overtime paid", outcome="refused-cost-limit", response_date=datetime.date(2022, 1, 1)
     )
     DisclosureFactory(title="Drone budget", exemptions=["s40-2"])
+    DisclosureFactory(title="Drones index entry", outcome="not-recorded", response_date=None)
 
 
 @pytest.mark.parametrize(
@@ -153,6 +154,40 @@ def test_cursor_pagination_walks_oldest_first_when_asked(client):
     assert references == [f"FOI-{n}" for n in range(7)]
 
 
+@pytest.mark.parametrize("sort", ["newest", "oldest"])
+def test_cursor_pagination_walks_undated_entries_where_the_list_has_them(client, sort):
+    for n in range(7):
+        DisclosureFactory(reference=f"D-{n}", response_date=datetime.date(2024, 1, 1 + n // 3))
+    for n in range(6):
+        DisclosureFactory(reference=f"U-{n}", response_date=None, outcome="not-recorded")
+    expected = page_references(client, {"sort": sort})
+    assert expected[-1 if sort == "newest" else 0].startswith("U-")  # undated: the oldest
+    seen, url = [], f"{API}?sort={sort}&page_size=4"
+    while url:
+        body = client.get(url).json()
+        seen += [item["reference"] for item in body["results"]]
+        url = body["next"]
+    assert seen == expected
+    # And back again from the last page.
+    back, url = [], body["previous"]
+    while url:
+        body = client.get(url).json()
+        back = [item["reference"] for item in body["results"]] + back
+        url = body["previous"]
+    assert back + seen[len(back) :] == expected
+
+
+def test_an_undated_entry_has_a_null_response_date(client):
+    DisclosureFactory(reference="U-1", response_date=None, outcome="not-recorded", request_text="")
+    item = client.get(API).json()["results"][0]
+    assert item["response_date"] is None
+    assert (item["outcome"], item["outcome_label"], item["request"]) == (
+        "not-recorded",
+        "Not recorded",
+        "",
+    )
+
+
 @pytest.mark.parametrize("cursor", ["garbage", "cD0yMDI0LTAxLTAxX3g="])
 def test_invalid_cursor_is_404(client, cursor):
     assert client.get(API, {"cursor": cursor}).status_code == 404
@@ -192,11 +227,14 @@ def test_exemptions_lists_every_exemption_with_public_counts(client, log, unpubl
     assert exemptions["s24-1"]["public_count"] == 0
 
 
-def test_outcomes_lists_the_seven_values_and_labels(client):
+def test_outcomes_lists_the_eight_values_and_labels(client):
     assert client.get("/api/v1/outcomes/").json() == [
         {"value": value, "label": str(label)} for value, label in Outcome.choices
     ]
-    assert len(Outcome.choices) == 7
+    assert len(Outcome.choices) == 8
+    assert {"value": "not-recorded", "label": "Not recorded"} in client.get(
+        "/api/v1/outcomes/"
+    ).json()
 
 
 @pytest.mark.parametrize(

@@ -758,6 +758,26 @@ def dated(db):
     refresh()
 
 
+@pytest.fixture
+def partly_undated(dated):
+    """The dated log and five entries whose log recorded no response date and no
+    outcome (the oldest, as the log's order has it), in a snapshot."""
+    for n in range(5):
+        DisclosureFactory(
+            reference=f"U{n}",
+            title=f"Police drones undated {n}",
+            response_date=None,
+            outcome="not-recorded",
+            keywords=["Drones"] if n % 2 else [],
+            exemptions=["s40-2"] if n % 3 == 0 else [],
+        )
+    refresh()
+
+
+# The two logs the bitmaps' pages and statistics are checked against.
+LOGS = pytest.mark.parametrize("log_name", ["dated", "partly_undated"])
+
+
 def change_the_log() -> None:
     """Every kind of change the snapshot does not hold: entries leaving, arriving,
     moving to another day (between others of that day), and changing their words."""
@@ -770,6 +790,8 @@ def change_the_log() -> None:
     )
     Disclosure.objects.filter(reference="P12").update(title="Helicopter hours")
     DisclosureFactory(title="Police drones again", response_date=datetime.date(2024, 1, 2))
+    # Corrected to what its log recorded: no response date, no outcome.
+    Disclosure.objects.filter(reference="P13").update(response_date=None, outcome="not-recorded")
 
 
 @pytest.mark.parametrize(
@@ -784,7 +806,9 @@ def change_the_log() -> None:
         "q=police&keyword=drones&sort=oldest",
     ],
 )
-def test_pages_found_from_bitmaps_hold_the_rows_the_date_index_gives(dated, query):
+@LOGS
+def test_pages_found_from_bitmaps_hold_the_rows_the_date_index_gives(request, log_name, query):
+    request.getfixturevalue(log_name)
     assert_every_page_as_the_date_index(query)
     change_the_log()
     assert_every_page_as_the_date_index(query)
@@ -798,13 +822,38 @@ def assert_every_page_as_the_date_index(query: str) -> None:
     assert over is not None
     total = counting.counts(results, over)[0]
     newest_first = results.current_sort != "oldest"
-    order = ("-response_date", "-id") if newest_first else ("response_date", "id")
-    expected = list(results.filtered_without().order_by(*order).values_list("pk", flat=True))
+    in_order = results.filtered_without().in_date_order(newest_first)
+    expected = list(in_order.values_list("pk", flat=True))
     assert len(expected) == total
     for bottom in range(total):
         top = min(bottom + 3, total)
         found = counting.page_ids(results, over, newest_first, bottom, top, total)
         assert found == expected[bottom:top], (bottom, top)
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "",
+        "q=police",
+        "q=police&date_from=2024-01-02",
+        "date_to=2024-01-03",
+        "outcome=not-recorded",
+        "q=drones&outcome=not-recorded&keyword=drones",
+        "exemption=s40-2&date_from=2024-01-01&date_to=2024-01-02",
+    ],
+)
+def test_undated_entries_are_counted_from_bitmaps_as_over_their_rows(partly_undated, query):
+    def check() -> None:
+        counted = from_bitmaps(query)
+        assert counted == over_matches(query), query
+
+    check()
+    change_the_log()
+    check()
+    total, counts = over_matches("q=police")
+    assert counts["outcome"]["not-recorded"] == 6  # five, and the one corrected
+    assert sum(counts["year"].values()) == total - 6  # undated: in no year
 
 
 @pytest.mark.parametrize(
@@ -817,7 +866,10 @@ def assert_every_page_as_the_date_index(query: str) -> None:
         "q=%22police+drones+again%22&outcome=granted-in-full",  # found by ids
     ],
 )
-def test_results_ranked_by_id_are_those_the_search_ranks(dated, query):
+@LOGS
+def test_results_ranked_by_id_are_those_the_search_ranks(request, log_name, query):
+    request.getfixturevalue(log_name)
+
     def check() -> None:
         results = filterset(query)
         ranked = counting.ranked_by_id(results, counting.select(results))
@@ -878,8 +930,8 @@ def test_a_page_in_date_order_is_found_from_bitmaps_as_the_date_index_orders_it(
         return [d.reference for d in client.get(LIST, params).context["page_obj"].object_list]
 
     def by_the_date_index() -> list[str]:
-        order = ("-response_date", "-id") if sort == "newest" else ("response_date", "id")
-        found = search.search(Disclosure.objects.public(), "police").order_by(*order)
+        found = search.search(Disclosure.objects.public(), "police")
+        found = found.in_date_order(newest_first=sort == "newest")
         return list(found.values_list("reference", flat=True)[20:40])
 
     # validators, the snapshot's lookup, the results changed since (the scheduled
@@ -919,7 +971,10 @@ def test_the_home_page_and_the_exemptions_count_from_the_bitmaps(
     # validators, the snapshot's lookup and the entries changed since, the exemptions
     with django_assert_num_queries(4):
         response = client.get(reverse("disclosures:exemptions"))
-    assert {e.slug: e.public_count for e in response.context["exemptions"]} == counted_afresh()
+    listed = {e.slug: e.public_count for e in response.context["exemptions"]}
+    afresh = counted_afresh()
+    assert listed == {slug: afresh[slug] for slug in listed}
+    assert "s24-1" in listed and "foisa-s38-1-b" not in listed  # an English authority's
 
 
 @pytest.mark.parametrize(
@@ -966,7 +1021,9 @@ def test_keyword_and_exemption_pages_count_and_page_as_the_list(
         "exemption=s40-2&date_from=2024-01-02",
     ],
 )
-def test_statistics_drawn_from_bitmaps_are_those_counted_over_the_results(dated, query):
+@LOGS
+def test_statistics_drawn_from_bitmaps_are_those_counted_over_the_results(request, log_name, query):
+    request.getfixturevalue(log_name)
     end = datetime.date(2024, 12, 31)
 
     def check() -> None:
@@ -1103,7 +1160,9 @@ def test_nothing_unpublished_is_counted_or_shown_through_a_delta(client, log, se
         "q=police&keyword=drones&sort=oldest",
     ],
 )
-def test_pages_through_a_delta_hold_the_rows_the_date_index_gives(dated, query):
+@LOGS
+def test_pages_through_a_delta_hold_the_rows_the_date_index_gives(request, log_name, query):
+    request.getfixturevalue(log_name)
     change_the_log()
     take_delta()
     assert_every_page_as_the_date_index(query)
@@ -1138,7 +1197,11 @@ def test_results_ranked_by_id_through_a_delta_are_those_the_search_ranks(dated, 
 @pytest.mark.parametrize(
     "query", ["", "q=police", "outcome=refused", "q=drones&keyword=drones", "exemption=s40-2"]
 )
-def test_statistics_drawn_through_a_delta_are_those_counted_over_the_results(dated, query):
+@LOGS
+def test_statistics_drawn_through_a_delta_are_those_counted_over_the_results(
+    request, log_name, query
+):
+    request.getfixturevalue(log_name)
     change_the_log()
     take_delta()
     results = filterset(query)
@@ -1347,3 +1410,12 @@ def test_a_hyphenated_word_near_the_last_position_reads_as_postgresql_does(db):
     query = as_tsquery('"video body-worn"')
     assert not positions_found(snapshot, query).any()
     assert bitmaps.matching(snapshot, query) is None  # found by ids
+
+
+def test_undated_entries_come_first_in_the_logs_order_before_any_date():
+    days = np.array(
+        [bitmaps.UNDATED, bitmaps.day_of(datetime.date(1900, 1, 1)), 0, bitmaps.day_of(None)],
+        dtype=np.int64,
+    )
+    keys = bitmaps.order_keys(days, np.array([7, 3, 5, 2], dtype=np.int64))
+    assert np.argsort(keys).tolist() == [3, 0, 1, 2]

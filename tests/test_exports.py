@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from disclosures import exports, tasks
-from disclosures.models import Disclosure, Keyword, WholeLogFile
+from disclosures.models import Clarification, Disclosure, Keyword, WholeLogFile
 from tests.factories import DisclosureFactory
 
 pytestmark = pytest.mark.django_db
@@ -51,24 +51,68 @@ def page_rows(client, params) -> list[dict[str, str]]:
             "outcome": d.outcome,
             "outcome_label": d.get_outcome_display(),
             "exemptions": "; ".join(e.code for e in d.exemptions.all()),
-            "response_date": d.response_date.isoformat(),
+            "response_date": d.response_date.isoformat() if d.response_date else "",
             "narrative": d.response_narrative,
             "keywords": "; ".join(k.name for k in d.keywords.all()),
             "url": f"http://testserver{d.get_absolute_url()}",
+            **handling(d),
         }
         for d in shown
     ]
 
 
+def handling(d: Disclosure) -> dict[str, str]:
+    """The handling columns of ``d``, as its page's model reads them."""
+    time = d.answer_time()
+
+    def iso(day):
+        return day.isoformat() if day else ""
+
+    return {
+        "received_date": iso(d.received_date),
+        "clarifications": "; ".join(
+            f"{c.asked.isoformat()} to {iso(c.answered)}" for c in d.clarifications.all()
+        ),
+        "extension_due_date": iso(d.extension_due_date),
+        "extension_reason": d.extension_reason,
+        "due_date": iso(time.due) if time else "",
+        "working_days": str(time.working_days) if time else "",
+        "timeliness": time.timeliness.value if time else "unknown",
+        "review_requested": iso(d.review_requested),
+        "review_completed": iso(d.review_completed),
+        "review_outcome": d.review_outcome,
+        "commissioner_reference": d.commissioner_reference,
+        "decision_notice_reference": d.decision_notice_reference,
+        "decision_notice_url": d.decision_notice_url,
+        "commissioner_outcome": d.commissioner_outcome,
+    }
+
+
 @pytest.fixture
 def log(db):
-    DisclosureFactory(
+    drones = DisclosureFactory(
         reference="FOI/23/1234",
         title="Drones over the city",
         outcome="granted-in-part",
         keywords=["Drones", "Air support"],
         exemptions=["s40-2", "s31-1-a"],
-        response_date=datetime.date(2023, 5, 1),
+        response_date=datetime.date(2023, 5, 2),
+        received_date=datetime.date(2023, 2, 20),
+        extension_due_date=datetime.date(2023, 5, 5),
+        extension_reason="Considering the public interest in s31(1)(a).",
+        review_requested=datetime.date(2023, 5, 10),
+        review_completed=datetime.date(2023, 6, 1),
+        review_outcome="partly-upheld",
+        commissioner_reference="IC-123456-A1B2",
+        decision_notice_reference="IC-123456-A1B2",
+        decision_notice_url="https://ico.org.uk/decision-notices/ic-123456-a1b2/",
+        commissioner_outcome="not-upheld",
+    )
+    Clarification.objects.create(
+        disclosure=drones, asked=datetime.date(2023, 2, 22), answered=datetime.date(2023, 3, 1)
+    )
+    Clarification.objects.create(
+        disclosure=drones, asked=datetime.date(2023, 3, 2), answered=datetime.date(2023, 3, 6)
     )
     DisclosureFactory(
         title="Drones at night, “quoted”, with a comma",
@@ -76,11 +120,16 @@ def log(db):
         outcome="not-held",
         keywords=["Drones"],
         response_date=datetime.date(2024, 2, 1),
+        received_date=datetime.date(2023, 12, 1),
     )
     DisclosureFactory(
         title="Overtime paid", outcome="refused-cost-limit", response_date=datetime.date(2022, 1, 1)
     )
     DisclosureFactory(title="Drone budget", exemptions=["s40-2"])
+    # From a log that recorded no request, outcome or response date: the oldest.
+    DisclosureFactory(
+        title="Drones index entry", request_text="", outcome="not-recorded", response_date=None
+    )
 
 
 @pytest.mark.parametrize(
@@ -106,11 +155,33 @@ def test_json_has_exactly_the_page_results_in_date_order(client, log, params):
     assert json_rows(client.get(JSON, params)) == page_rows(client, params)
 
 
+def test_handling_columns_say_how_long_each_answer_took(client, log):
+    rows = {row["reference"]: row for row in csv_rows(client.get(CSV))}
+    # Counted from the last clarification, Monday 6 March 2023: day 20 is Tuesday 4 April
+    # (Friday 17 March, St Patrick's Day in Northern Ireland, is not a working day). The
+    # answer on Tuesday 2 May took 37 working days (Good Friday, Easter Monday and the
+    # 1 May bank holiday left out), within the extension to 5 May.
+    drones = rows["FOI/23/1234"]
+    assert drones["clarifications"] == "2023-02-22 to 2023-03-01; 2023-03-02 to 2023-03-06"
+    assert (drones["due_date"], drones["working_days"]) == ("2023-04-04", "37")
+    assert drones["timeliness"] == "permitted-extension"
+    by_title = {row["title"]: row for row in rows.values()}
+    # Received 1 December 2023, answered 1 February 2024: late.
+    assert by_title["Drones at night, “quoted”, with a comma"]["timeliness"] == "deadline-exceeded"
+    assert by_title["Overtime paid"]["timeliness"] == "unknown"
+    assert by_title["Overtime paid"]["working_days"] == ""
+
+
 def test_csv_header_names_the_documented_columns(client):
     header = content(client.get(CSV)).removeprefix("\ufeff").splitlines()[0]
     assert header == (
         "reference,title,request,outcome,outcome_label,exemptions,response_date,"
-        "narrative,keywords,url"
+        "narrative,keywords,url,"
+        # How the request was handled: added at the end, as new columns always are.
+        "received_date,clarifications,extension_due_date,extension_reason,due_date,"
+        "working_days,timeliness,review_requested,review_completed,review_outcome,"
+        "commissioner_reference,decision_notice_reference,decision_notice_url,"
+        "commissioner_outcome"
     )
 
 
@@ -269,8 +340,10 @@ def test_an_export_never_ranks_by_relevance(client):
 
 def test_a_client_may_run_only_a_few_downloads_at_once(client, log, monkeypatch):
     # Its downloads spread over several server processes: this one's own limit aside.
-    monkeypatch.setattr(exports, "MAX_DOWNLOADS_PER_PROCESS", 100)
-    running = [client.get(CSV) for _ in range(exports.MAX_DOWNLOADS_PER_CLIENT)]
+    monkeypatch.setattr(
+        exports, "DOWNLOADS_PER_PROCESS", exports.Limit("downloads-process", 100, 60)
+    )
+    running = [client.get(CSV) for _ in range(exports.DOWNLOADS_PER_CLIENT.requests)]
     refused = client.get(JSON)
     assert refused.status_code == 429
     assert refused["Retry-After"] == "30"
@@ -283,7 +356,7 @@ def test_a_client_may_run_only_a_few_downloads_at_once(client, log, monkeypatch)
 
 
 def test_a_download_closed_early_gives_its_slot_back(client, log):
-    for _ in range(exports.MAX_DOWNLOADS_PER_CLIENT * 3):
+    for _ in range(exports.DOWNLOADS_PER_CLIENT.requests * 3):
         response = client.get(CSV)
         assert response.status_code == 200
         # The first block is sent, then the client goes away and the server closes the
@@ -312,7 +385,7 @@ def test_the_whole_log_is_a_file_once_the_worker_has_built_it(client, log, media
     made_afresh = content(first)
     run_worker()
     built = WholeLogFile.objects.get(kind="csv", site="http://testserver")
-    assert built.rows == 4
+    assert built.rows == Disclosure.objects.public().count() == 5
     served = whole_log(client)
     assert isinstance(served, FileResponse)
     assert b"".join(served.streaming_content).decode() == made_afresh
@@ -360,14 +433,14 @@ def test_a_filtered_download_is_always_made_afresh(client, log, media, run_worke
     run_worker()
     filtered = client.get(CSV, {"q": "drones"})
     assert not isinstance(filtered, FileResponse)
-    assert len(csv_rows(filtered)) == 3
+    assert len(csv_rows(filtered)) == 4  # of the log's five
 
 
 def test_a_process_streams_only_a_few_downloads_at_once(client, log, monkeypatch):
     addresses = iter(f"192.0.2.{n}" for n in range(1, 50))
     running = [
         client.get(CSV, {"q": "drones"}, REMOTE_ADDR=next(addresses))
-        for _ in range(exports.MAX_DOWNLOADS_PER_PROCESS)
+        for _ in range(exports.DOWNLOADS_PER_PROCESS.requests)
     ]
     busy = client.get(CSV, {"q": "drones"}, REMOTE_ADDR=next(addresses))
     assert busy.status_code == 503

@@ -52,6 +52,16 @@ def test_entry_links_to_the_permalink_with_dates_summary_and_categories(client):
     assert updated == disclosure.updated_at.replace(microsecond=0)
 
 
+def test_an_entry_whose_log_recorded_little_says_so(client):
+    DisclosureFactory(
+        title="Index entry", request_text="", outcome="not-recorded", response_date=None
+    )
+    entry = parse(client.get(FEED)).entries[0]
+    assert entry.title.startswith("Index entry")
+    assert entry.summary == "Not recorded."
+    assert [tag.term for tag in entry.tags] == ["Not recorded"]
+
+
 def test_followed_search_has_the_page_results(client):
     DisclosureFactory(title="Drones over the city", outcome="not-held", keywords=["Drones"])
     DisclosureFactory(title="Drones at night", outcome="not-held", exemptions=["s40-2"])

@@ -46,6 +46,6 @@ def test_requests_time_out_and_are_logged(monkeypatch):
 
 def test_workers_have_threads_so_a_download_never_holds_up_pages(monkeypatch):
     # gthread: more threads than the downloads one process streams at once.
-    from disclosures.exports import MAX_DOWNLOADS_PER_PROCESS
+    from disclosures.exports import DOWNLOADS_PER_PROCESS
 
-    assert load(monkeypatch)["threads"] > MAX_DOWNLOADS_PER_PROCESS
+    assert load(monkeypatch)["threads"] > DOWNLOADS_PER_PROCESS.requests

@@ -3,12 +3,12 @@ import random
 import string
 
 import pytest
-from django.core.exceptions import ValidationError
+from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.db import IntegrityError, connection
 from django.urls import resolve
 from django.utils import timezone
 
-from disclosures.models import Disclosure, Exemption, Keyword, Outcome
+from disclosures.models import Disclosure, Exemption, Keyword, Legislation, Outcome
 from tests.factories import DisclosureFactory, KeywordFactory
 
 pytestmark = pytest.mark.django_db
@@ -58,7 +58,7 @@ def test_keyword_slug_is_made_from_its_name():
     assert Keyword.objects.create(name="Body-worn Video").slug == "body-worn-video"
 
 
-def test_outcomes_are_the_seven_statistical_categories():
+def test_outcomes_are_the_seven_statistical_categories_and_not_recorded():
     assert set(Outcome.values) == {
         "granted-in-full",
         "granted-in-part",
@@ -67,8 +67,10 @@ def test_outcomes_are_the_seven_statistical_categories():
         "refused-cost-limit",
         "refused-vexatious",
         "neither-confirm-nor-deny",
+        "not-recorded",
     }
     assert Outcome.COST_LIMIT.label == "Refused – cost limit (s12)"
+    assert Outcome.NOT_RECORDED.label == "Not recorded"
 
 
 def test_public_excludes_drafts_scheduled_and_withdrawn(unpublished):
@@ -240,29 +242,84 @@ def test_exemption_kinds_follow_the_act():
 
 
 @pytest.mark.parametrize(
-    ("code", "slug"),
+    ("code", "legislation", "slug"),
     [
-        ("s40(2)", "s40-2"),
-        ("s31(1)(a)", "s31-1-a"),
-        ("s22A", "s22a"),
-        ("reg 12(4)(b)", "eir-12-4-b"),
-        ("reg 13", "eir-13"),
-        ("s36(2)(b)(i)", "s36-2-b-i"),
+        ("s40(2)", "foia", "s40-2"),
+        ("s31(1)(a)", "foia", "s31-1-a"),
+        ("s22A", "foia", "s22a"),
+        ("reg 12(4)(b)", "eir", "eir-12-4-b"),
+        ("reg 13", "eir", "eir-13"),
+        ("s36(2)(b)(i)", "foia", "s36-2-b-i"),
+        ("s38(1)(b)", "foisa", "foisa-s38-1-b"),
+        ("reg 10(5)(e)", "eisr", "eisr-10-5-e"),
     ],
 )
-def test_exemption_slug_for_code(code, slug):
-    assert Exemption.slug_for(code) == slug
-    assert Exemption.objects.get(code=code).slug == slug
+def test_exemption_slug_for_code(code, legislation, slug):
+    assert Exemption.slug_for(code, legislation) == slug
+    assert Exemption.objects.get(code=code, legislation=legislation).slug == slug
 
 
-def test_scottish_exemption_can_be_added_with_its_slug_made_for_it():
-    exemption = Exemption.objects.create(
-        code="s38(1)(b) FOISA",
-        legislation=Exemption.Legislation.FOISA,
-        name="Personal information",
-        kind=Exemption.Kind.ABSOLUTE,
+def test_the_uk_legislation_is_made_with_the_regulations_beside_each_act():
+    acts = {
+        legislation.code: (legislation.abbreviation, legislation.regulations_id)
+        for legislation in Legislation.objects.all()
+    }
+    assert acts == {
+        "foia": ("FOIA", "eir"),
+        "eir": ("EIR", None),
+        "foisa": ("FOISA", "eisr"),
+        "eisr": ("EISR", None),
+    }
+
+
+def test_s38_1_b_is_personal_data_in_scotland_and_health_and_safety_in_england():
+    scottish = Exemption.objects.get(legislation="foisa", code="s38(1)(b)")
+    english = Exemption.objects.get(legislation="foia", code="s38(1)(b)")
+    assert scottish.name == "Personal information: third parties"
+    assert english.name == "Health and safety: safety of individuals"
+    assert scottish.label == "s38(1)(b) Personal information: third parties (FOISA)"
+
+
+def test_every_section_of_foisa_part_2_and_every_eisr_exception_is_seeded():
+    foisa = set(Exemption.objects.filter(legislation="foisa").values_list("code", flat=True))
+    assert {f"s{n}" for n in range(25, 42)} <= foisa
+    eisr = set(Exemption.objects.filter(legislation="eisr").values_list("code", flat=True))
+    assert {f"reg 10(4)({p})" for p in "abcde"} | {f"reg 10(5)({p})" for p in "abcdefg"} <= eisr
+    assert "reg 11" in eisr
+
+
+def test_whole_foia_sections_are_seeded_before_their_subsections():
+    section = Exemption.objects.get(legislation="foia", code="s43")
+    assert section.name == "Commercial interests"
+    first = Exemption.objects.get(legislation="foia", code="s43(1)")
+    assert section.position < first.position
+    assert Exemption.objects.get(legislation="foia", code="s40").kind == "by-subsection"
+
+
+def test_a_code_is_unique_within_its_legislation_only():
+    legislation = Legislation.objects.create(
+        code="ire", abbreviation="FOI Act 2014", name="Freedom of Information Act 2014"
     )
-    assert exemption.slug == "s38-1-b-foisa"
+    added = Exemption.objects.create(
+        legislation=legislation, code="s40(2)", name="Ireland", kind=Exemption.Kind.QUALIFIED
+    )
+    assert added.slug == "ire-s40-2"
+    with pytest.raises(IntegrityError):
+        Exemption.objects.create(
+            legislation_id="foia", code="s40(2)", name="Again", kind=Exemption.Kind.ABSOLUTE
+        )
+
+
+def test_the_authoritys_legislation_comes_with_its_regulations(settings):
+    settings.AUTHORITY_LEGISLATION = "foisa"
+    act, regulations = Legislation.for_authority()
+    assert (act.code, regulations.code) == ("foisa", "eisr")
+
+
+def test_an_authority_legislation_not_in_the_log_is_a_configuration_error(settings):
+    settings.AUTHORITY_LEGISLATION = "narnia"
+    with pytest.raises(ImproperlyConfigured, match="'narnia'.*foia"):
+        Legislation.for_authority()
 
 
 def test_keywords_of_unpublished_disclosures_are_not_public(unpublished):

@@ -42,6 +42,11 @@ PUBLIC_PAGES = [
     "/exemptions/s40-2/",
     "/no/such/page/",
     "/disclosures/NO-SUCH-REFERENCE/",
+    # Alert pages without a form: only asking for and managing alerts set a cookie.
+    "/alerts/subscribe/sent/",
+    "/alerts/confirm/no-such-link/",
+    "/alerts/manage/no-such-link/",
+    "/alerts/unsubscribe/no-such-link/",
 ]
 # The log's other outputs, checked as soon as they exist.
 LATER_PAGES = [
@@ -158,6 +163,15 @@ def inline_code(html: str) -> list[str]:
 @pytest.mark.parametrize("url", PUBLIC_PAGES)
 def test_public_pages_have_no_inline_code(client, log, url):
     assert inline_code(client.get(url).content.decode()) == []
+
+
+@pytest.mark.parametrize(
+    "url", ["/alerts/subscribe/", "/alerts/subscribe/?q=drones&keyword=drones&outcome=refused"]
+)
+def test_the_alert_form_sets_only_the_csrf_cookie_and_has_no_inline_code(client, log, url):
+    response = client.get(url)
+    assert list(response.cookies) == ["csrftoken"]
+    assert inline_code(response.content.decode()) == []
 
 
 @pytest.mark.parametrize(

@@ -199,6 +199,6 @@ def test_json_ld_cannot_be_broken_out_of_by_a_hostile_title(client):
 
 def test_detail_page_query_count_is_unchanged_by_json_ld(client, django_assert_num_queries):
     DisclosureFactory(reference="FOI-1", keywords=["A", "B"], exemptions=["s40-2"])
-    # validators, the disclosure, exemptions, keywords, documents.
-    with django_assert_num_queries(5):
+    # validators, the disclosure, exemptions, keywords, documents, clarifications.
+    with django_assert_num_queries(6):
         assert client.get(reverse("disclosures:detail", args=["FOI-1"])).status_code == 200

@@ -95,7 +95,10 @@ def test_top_exemptions_and_keywords_are_most_cited_first():
     DisclosureFactory.create_batch(3, exemptions=["s40-2"], keywords=["Drones"])
     DisclosureFactory(exemptions=["s40-2", "s31-1-a"], keywords=["Drones", "Overtime"])
     exemptions = figures().exemptions
-    assert [(bar.axis_label, bar.value) for bar in exemptions] == [("s40(2)", 4), ("s31(1)(a)", 1)]
+    assert [(bar.axis_label, bar.value) for bar in exemptions] == [
+        ("s40(2) FOIA", 4),
+        ("s31(1)(a) FOIA", 1),
+    ]
     assert exemptions[0].url == "/exemptions/s40-2/"
     keywords = figures().keywords
     assert [(bar.label, bar.value) for bar in keywords] == [("Drones", 4), ("Overtime", 1)]
@@ -114,7 +117,7 @@ def test_unpublished_entries_are_never_counted(unpublished):
     assert shown.total == 1
     assert sum(bar.value for bar in shown.months) == 1
     assert [bar.label for bar in shown.keywords] == ["Roads"]
-    assert [bar.axis_label for bar in shown.exemptions] == ["s40(2)"]
+    assert [bar.axis_label for bar in shown.exemptions] == ["s40(2) FOIA"]
 
 
 @pytest.mark.parametrize(
@@ -149,6 +152,26 @@ def test_charts_have_a_title_and_a_description_that_label_them(client):
         assert re.search(rf'<desc id="{chart_id}-desc">[^<]+</desc>', html)
 
 
+def test_undated_entries_count_in_the_total_and_in_no_year(client):
+    DisclosureFactory(response_date=day("2023-04-01"), outcome="refused")
+    DisclosureFactory.create_batch(2, response_date=None, outcome="not-recorded")
+    figures = statistics.figures_of(Results().tallies, end=day("2024-06-30"))
+    assert (figures.total, figures.undated) == (3, 2)
+    assert [(bar.label, bar.value) for bar in figures.years] == [("2023", 1)]
+    assert [year.total for year in figures.outcome_years] == [1]
+    html = client.get(STATISTICS).content.decode()
+    assert "Figures about the 3 published disclosures" in html
+    assert "2 of these disclosures have no response date recorded" in html
+
+
+def test_not_recorded_has_a_colour_and_a_column_of_its_own(client):
+    DisclosureFactory(response_date=day("2023-04-01"), outcome="not-recorded")
+    figures = statistics.figures_of(Results().tallies, end=day("2024-06-30"))
+    assert ("Not recorded", statistics.OUTCOME_COLOURS["not-recorded"]) in figures.legend
+    shares = {share.outcome: share.count for share in figures.outcome_years[0].shares}
+    assert shares["not-recorded"] == 1
+
+
 def test_tables_hold_the_same_numbers_as_the_charts(client):
     DisclosureFactory.create_batch(2, response_date=day("2021-04-01"), exemptions=["s40-2"])
     DisclosureFactory(response_date=day("2023-04-01"), exemptions=["s40-2", "s43-2"])
@@ -161,8 +184,8 @@ def test_tables_hold_the_same_numbers_as_the_charts(client):
 
     exemptions = section(html, "exemptions-heading")
     assert table_numbers(exemptions) == {
-        "s40(2) Personal information: third parties": 3,
-        "s43(2) Commercial interests": 1,
+        "s40(2) Personal information: third parties (FOIA)": 3,
+        "s43(2) Commercial interests (FOIA)": 1,
     }
     assert svg_values(exemptions) == [3, 1]
 

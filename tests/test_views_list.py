@@ -71,6 +71,43 @@ def test_sort_oldest_first(client):
     assert references(client.get(LIST, {"sort": "oldest"})) == ["OLD", "NEW"]
 
 
+def test_undated_entries_count_as_the_oldest_either_way(client):
+    DisclosureFactory(reference="OLD", response_date=datetime.date(2020, 1, 1))
+    DisclosureFactory(reference="UNDATED", response_date=None, outcome="not-recorded")
+    DisclosureFactory(reference="NEW", response_date=datetime.date(2024, 1, 1))
+    assert references(client.get(LIST)) == ["NEW", "OLD", "UNDATED"]
+    assert references(client.get(LIST, {"sort": "oldest"})) == ["UNDATED", "OLD", "NEW"]
+    # No date lies in a range of dates.
+    assert references(client.get(LIST, {"date_to": "2030-01-01"})) == ["NEW", "OLD"]
+
+
+def test_an_undated_entry_says_its_response_date_is_not_recorded(client):
+    DisclosureFactory(reference="U1", response_date=None, request_text="", outcome="not-recorded")
+    html = client.get(LIST).content.decode()
+    result = html[html.index('href="/disclosures/U1/"') :]
+    result = result[: result.index("</li>")]
+    assert "Response date not recorded" in result
+    assert '<span class="tag tag--not-recorded">Not recorded</span>' in result
+
+
+def test_not_recorded_is_an_outcome_to_filter_by_of_its_own(client):
+    DisclosureFactory(reference="N1", outcome="not-recorded")
+    DisclosureFactory(reference="G1", outcome="granted-in-full")
+    response = client.get(LIST, {"outcome": "not-recorded"})
+    assert references(response) == ["N1"]
+    options = {option.value: option.count for option in response.context["facets"].outcome}
+    assert options["not-recorded"] == 1 and options["granted-in-full"] == 1
+    assert 'value="not-recorded" id="outcome-not-recorded" checked' in response.content.decode()
+
+
+def test_the_year_facet_leaves_undated_entries_out(client):
+    DisclosureFactory(response_date=datetime.date(2022, 5, 1))
+    DisclosureFactory(response_date=None, outcome="not-recorded")
+    facets = client.get(LIST).context["facets"]
+    assert facets.total == 2
+    assert [(option.value, option.count) for option in facets.year] == [("2022", 1)]
+
+
 @pytest.mark.parametrize("rows", [3, 30])
 def test_list_query_count_does_not_grow_with_rows(client, django_assert_num_queries, rows):
     for n in range(rows):

@@ -5,6 +5,7 @@ import datetime
 import pytest
 from django.urls import reverse
 
+from disclosures.models import Outcome
 from tests.factories import DisclosureFactory
 
 pytestmark = pytest.mark.django_db
@@ -58,13 +59,53 @@ def test_detail_shows_everything_the_disclosure_holds(client):
     assert "24 February 2022" in html
 
 
+def test_detail_of_an_entry_whose_log_recorded_little_says_not_recorded(client):
+    disclosure = DisclosureFactory(
+        title="Index entry",
+        request_text="",
+        response_narrative="",
+        outcome=Outcome.NOT_RECORDED,
+        response_date=None,
+        original_url="https://www.example.org/foi/16495",
+    )
+    response = client.get(disclosure.get_absolute_url())
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert '<span class="tag tag--not-recorded">Not recorded</span>' in html
+    assert "<dt>Response date</dt><dd>Not recorded</dd>" in html
+    assert "did not record the request" in html and "did not record the response" in html
+    assert "<dt>Original publication</dt>" in html
+    assert 'href="https://www.example.org/foi/16495" rel="external noreferrer"' in html
+    assert '"dateCreated"' not in html
+
+
+def test_detail_shows_the_received_date_when_known(client):
+    disclosure = DisclosureFactory(received_date=datetime.date(2022, 1, 10))
+    html = client.get(disclosure.get_absolute_url()).content.decode()
+    assert '<dt>Received</dt><dd><time datetime="2022-01-10">10 January 2022</time>' in html
+    assert "Original publication" not in html
+
+
+def test_detail_names_the_legislation_of_each_exemption(client):
+    disclosure = DisclosureFactory(exemptions=["foisa-s38-1-b", "s40-2"])
+    html = client.get(disclosure.get_absolute_url()).content.decode()
+    assert "s38(1)(b) Personal information: third parties</a> " in html
+    assert "(FOISA, absolute)" in html and "(FOIA, absolute)" in html
+
+
 @pytest.mark.parametrize("rows", [1, 10])
 def test_detail_query_count_is_constant(client, django_assert_num_queries, rows):
     disclosure = DisclosureFactory(
-        keywords=[f"K{n}" for n in range(rows)], exemptions=["s40-2", "s31-1-a", "s43-2"][:rows]
+        keywords=[f"K{n}" for n in range(rows)],
+        exemptions=["s40-2", "s31-1-a", "s43-2"][:rows],
+        received_date=datetime.date(2024, 1, 2),
     )
-    # validators (freshness), disclosure, exemptions, keywords, documents
-    with django_assert_num_queries(5):
+    for n in range(rows):
+        disclosure.clarifications.create(
+            asked=datetime.date(2024, 1, 3), answered=datetime.date(2024, 1, 4 + n)
+        )
+    # validators (freshness), disclosure, exemptions, keywords, documents, clarifications
+    with django_assert_num_queries(6):
         client.get(disclosure.get_absolute_url())
 
 
@@ -116,6 +157,40 @@ def test_exemption_list_explains_and_counts(client, unpublished):
     assert "Qualified" in html and "Absolute" in html
 
 
+def test_exemption_list_is_by_legislation_and_leaves_other_countries_out(client):
+    DisclosureFactory(exemptions=["eisr-10-5-e"])
+    html = client.get(reverse("disclosures:exemptions")).content.decode()
+    assert "Freedom of Information Act 2000 (FOIA)</h2>" in html
+    assert "Environmental Information Regulations 2004 (EIR)</h2>" in html
+    # Scotland's exemptions only where this log cites them.
+    assert "Environmental Information (Scotland) Regulations 2004 (EISR)</h2>" in html
+    assert "reg 10(5)(e) Commercial or industrial confidentiality" in html
+    assert "(FOISA)</h2>" not in html and "reg 10(4)(a)" not in html
+
+
+def test_a_scottish_authority_lists_foisa_and_the_eisr(client, settings):
+    settings.AUTHORITY_LEGISLATION = "foisa"
+    html = client.get(reverse("disclosures:exemptions")).content.decode()
+    assert "Freedom of Information (Scotland) Act 2002 (FOISA)</h2>" in html
+    assert "s38(1)(b) Personal information: third parties" in html
+    assert "(EISR)</h2>" in html and "(FOIA)</h2>" not in html
+
+
+def test_exemption_list_query_count_is_constant(client, django_assert_num_queries):
+    DisclosureFactory.create_batch(5, exemptions=["s40-2", "foisa-s30-c"])
+    # validators, a look for a snapshot (none on a log this small), the log's counts,
+    # the exemptions with their legislation
+    with django_assert_num_queries(4):
+        client.get(reverse("disclosures:exemptions"))
+
+
+def test_exemption_page_names_its_legislation(client):
+    response = client.get(reverse("disclosures:exemption", args=["foisa-s38-1-b"]))
+    html = response.content.decode()
+    assert '<span class="caption">Freedom of Information (Scotland) Act 2002</span>' in html
+    assert "<title>s38(1)(b) Personal information: third parties (FOISA)" in html
+
+
 def test_exemption_page_says_what_it_means_and_lists_disclosures(client):
     DisclosureFactory(title="Officer names", exemptions=["s40-2"])
     DisclosureFactory(title="Crime maps", exemptions=["s31-1-a"])
@@ -135,3 +210,70 @@ def test_exemption_page_query_count_is_constant(client, django_assert_num_querie
     # for a snapshot (a log this small has none), count, page ids, rows, exemptions cited
     with django_assert_num_queries(8):
         client.get(reverse("disclosures:exemption", args=["s40-2"]))
+
+
+def handling_of(html: str) -> str:
+    return html[html.index('<dl class="summary-list">') : html.index("</dl>")]
+
+
+def test_detail_says_when_received_and_how_long_the_answer_took(client):
+    disclosure = DisclosureFactory(
+        received_date=datetime.date(2024, 6, 3), response_date=datetime.date(2024, 7, 1)
+    )
+    html = handling_of(client.get(disclosure.get_absolute_url()).content.decode())
+    assert '<time datetime="2024-06-03">3 June 2024</time>' in html
+    assert "Answered in 20 working days" in html
+    assert "<strong>on time</strong>" in html
+
+
+def test_detail_says_how_late_a_late_answer_was(client):
+    disclosure = DisclosureFactory(
+        received_date=datetime.date(2024, 6, 3), response_date=datetime.date(2024, 7, 8)
+    )
+    html = handling_of(client.get(disclosure.get_absolute_url()).content.decode())
+    assert "Answered in 25 working days" in html
+    assert "late by 5 working days" in html
+    assert "due by 1 July 2024" in html
+
+
+def test_detail_says_an_answer_within_an_extension_was_on_time(client):
+    disclosure = DisclosureFactory(
+        received_date=datetime.date(2024, 6, 3),
+        response_date=datetime.date(2024, 7, 19),
+        extension_due_date=datetime.date(2024, 7, 29),
+        extension_reason="Considering the public interest in s31(1)(a).",
+    )
+    html = handling_of(client.get(disclosure.get_absolute_url()).content.decode())
+    assert "within the deadline extended to 29 July 2024" in html
+    assert "Considering the public interest in s31(1)(a)." in html
+
+
+def test_detail_says_nothing_of_time_when_the_received_date_is_unknown(client):
+    disclosure = DisclosureFactory(received_date=None)
+    html = handling_of(client.get(disclosure.get_absolute_url()).content.decode())
+    assert "Received" not in html and "working day" not in html
+    assert "Internal review" not in html and "Complaint" not in html
+
+
+def test_detail_gives_the_review_outcome_and_the_commissioners_decision(client, settings):
+    settings.AUTHORITY_LEGISLATION = "foisa"
+    disclosure = DisclosureFactory(
+        review_requested=datetime.date(2024, 2, 1),
+        review_completed=datetime.date(2024, 2, 20),
+        review_outcome="upheld",
+        commissioner_reference="201234",
+        decision_notice_reference="Decision 045/2024",
+        decision_notice_url="https://www.example.org/decisions/045-2024",
+        commissioner_outcome="not-upheld",
+    )
+    html = handling_of(client.get(disclosure.get_absolute_url()).content.decode())
+    assert "Original decision upheld in full" in html
+    assert "Complaint to the Scottish Information Commissioner" in html
+    assert '<a href="https://www.example.org/decisions/045-2024">Decision 045/2024</a>' in html
+    assert "Complaint not upheld" in html
+
+
+def test_the_received_date_is_said_once(client):
+    disclosure = DisclosureFactory(received_date=datetime.date(2024, 1, 2))
+    html = client.get(disclosure.get_absolute_url()).content.decode()
+    assert html.count("<dt>Received</dt>") == 1

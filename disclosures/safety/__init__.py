@@ -21,7 +21,7 @@ import io
 import re
 import zipfile
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, BinaryIO
 from xml.etree import ElementTree as ET
 
 from defusedxml import DTDForbidden, EntitiesForbidden, ExternalReferenceForbidden
@@ -326,13 +326,14 @@ def extract_text(data: bytes, name: str = "") -> str:
 # ---------------------------------------------------------------------------------------------
 
 
-def open_zip(data: bytes) -> zipfile.ZipFile:
-    """Open a zip-based document after checking it will not expand to an unsafe size.
+def open_zip(data: bytes | BinaryIO) -> zipfile.ZipFile:
+    """Open a zip-based document, its bytes or a file open for reading them, after
+    checking it will not expand to an unsafe size.
 
     Returns the open ZipFile. Raises UnsafeDocumentError for a "zip bomb" and
     zipfile.BadZipFile for a damaged archive.
     """
-    zf = zipfile.ZipFile(io.BytesIO(data))
+    zf = zipfile.ZipFile(io.BytesIO(data) if isinstance(data, bytes) else data)
     total = 0
     for info in zf.infolist():
         total += info.file_size

@@ -1,8 +1,8 @@
 -- What the snapshot's bitmaps need of the database (see disclosures/bitmaps.py).
 
 -- A disclosure's facet values, as the snapshot keeps a bitmap of each: its outcome
--- ('o'), its year of response ('y'), each exemption it cites ('e') and each keyword it
--- carries ('k').
+-- ('o'), its year of response ('y'; none when the log it came from recorded no date),
+-- each exemption it cites ('e') and each keyword it carries ('k').
 CREATE OR REPLACE FUNCTION disclosures_facet_values(
     outcome text, response_date date, exemption_ids bigint[], keyword_ids bigint[]
 ) RETURNS TABLE (facet text, value text)
@@ -10,6 +10,7 @@ LANGUAGE sql IMMUTABLE PARALLEL SAFE
 AS $$
     SELECT 'o', outcome
     UNION ALL SELECT 'y', extract(year FROM response_date)::int::text
+               WHERE response_date IS NOT NULL
     UNION ALL SELECT 'e', e::text FROM unnest(exemption_ids) AS e
     UNION ALL SELECT 'k', k::text FROM unnest(keyword_ids) AS k
 $$;

@@ -10,3 +10,12 @@ LANGUAGE sql STABLE PARALLEL SAFE
 AS $$
     SELECT status = 'published' AND published_at <= statement_timestamp()
 $$;
+
+-- Published with a time still to come: public when its time comes, with no change to
+-- its row, so whatever counts public entries must note it and count it then.
+CREATE OR REPLACE FUNCTION disclosures_is_scheduled(status text, published_at timestamptz)
+RETURNS boolean
+LANGUAGE sql STABLE PARALLEL SAFE
+AS $$
+    SELECT status = 'published' AND NOT disclosures_is_public(status, published_at)
+$$;

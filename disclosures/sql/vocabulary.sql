@@ -113,7 +113,7 @@ BEGIN
         -- A scheduled entry's words wait until it is due.
         INSERT INTO disclosures_vocabularypending (disclosure_id, due_at)
         SELECT id, published_at FROM new_rows
-         WHERE status = 'published' AND NOT disclosures_is_public(status, published_at);
+         WHERE disclosures_is_scheduled(status, published_at);
     END IF;
     RETURN NULL;
 END
@@ -181,5 +181,5 @@ AS $$
      GROUP BY w;
     INSERT INTO disclosures_vocabularypending (disclosure_id, due_at)
     SELECT id, published_at FROM disclosures_disclosure
-     WHERE status = 'published' AND NOT disclosures_is_public(status, published_at);
+     WHERE disclosures_is_scheduled(status, published_at);
 $$;

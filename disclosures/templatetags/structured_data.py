@@ -32,7 +32,7 @@ def disclosure_json_ld(disclosure: Disclosure, request: HttpRequest) -> dict:
     with the authority's reference as ``reportNumber``). Uses the keywords already
     fetched with the disclosure."""
     authority = settings.FOILOG_AUTHORITY
-    return {
+    data = {
         "@context": "https://schema.org",
         "@type": "Report",
         "@id": request.build_absolute_uri(disclosure.get_absolute_url()),
@@ -43,7 +43,6 @@ def disclosure_json_ld(disclosure: Disclosure, request: HttpRequest) -> dict:
         "identifier": disclosure.reference,
         "description": Truncator(disclosure.request_text).words(50),
         "abstract": str(disclosure.get_outcome_display()),
-        "dateCreated": disclosure.response_date.isoformat(),
         "datePublished": _moment(disclosure.published_at),
         "dateModified": _moment(disclosure.updated_at),
         "keywords": [keyword.name for keyword in disclosure.keywords.all()],
@@ -60,6 +59,9 @@ def disclosure_json_ld(disclosure: Disclosure, request: HttpRequest) -> dict:
             "url": request.build_absolute_uri(reverse("disclosures:home")),
         },
     }
+    if disclosure.response_date:  # none when the log it came from recorded none
+        data["dateCreated"] = disclosure.response_date.isoformat()
+    return data
 
 
 def json_ld_script(data: dict) -> SafeString:

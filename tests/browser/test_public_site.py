@@ -31,6 +31,8 @@ PAGES = {
     "exemptions": "/exemptions/",
     "statistics": "/statistics/",
     "filtered-statistics": "/statistics/?keyword=vehicles",
+    "timeliness": "/statistics/timeliness/",
+    "filtered-timeliness": "/statistics/timeliness/?exemption=s43-2",
     "about": "/about/",
     "not-found": "/no/such/page/",
 }
@@ -158,7 +160,7 @@ def test_axe_finds_no_accessibility_violations(open_page, log, name, device):
     assert page.console_errors == []
 
 
-@pytest.mark.parametrize("name", ["home", "list", "detail", "statistics", "about"])
+@pytest.mark.parametrize("name", ["home", "list", "detail", "statistics", "timeliness", "about"])
 def test_pages_fit_a_320_pixel_wide_screen(open_page, log, name):
     page = open_page({"width": 320, "height": 640})
     page.goto(PAGES[name])

@@ -1,3 +1,5 @@
+from __future__ import annotations
+
 import time
 from pathlib import Path
 
@@ -6,14 +8,15 @@ from django_tasks import TaskResultStatus
 
 from disclosures import imports, tasks
 
-# Files with at least this many rows get progress lines on stderr.
-LONG_FILE = 1000
+# Files with at least this many bytes get progress lines on stderr.
+LONG_FILE = 1024 * 1024
 
 
 class Command(BaseCommand):
     help = (
-        "Import a disclosure log from a CSV or Excel (.xlsx) file, all-or-nothing: if any row "
-        "has an error nothing is written. Existing references are updated in place."
+        "Import a disclosure log from a CSV or Excel (.xlsx) file of any size, all-or-"
+        "nothing unless --skip-invalid: if any row has an error nothing is written. "
+        "Existing references are updated in place; re-importing a file changes nothing."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -35,32 +38,78 @@ class Command(BaseCommand):
                 "worker to refresh the search data"
             ),
         )
+        parser.add_argument(
+            "--map",
+            action="append",
+            default=[],
+            metavar='"Heading=field"',
+            help="read the column Heading as the field ("
+            + ", ".join(field.name for field in imports.known.FIELDS)
+            + '); "Heading=" ignores the column. Repeatable.',
+        )
+        parser.add_argument(
+            "--outcome",
+            action="append",
+            default=[],
+            metavar='"Wording=value"',
+            help="read an outcome wording as an outcome (granted-in-full, granted-in-part, "
+            "not-held, refused, refused-cost-limit, refused-vexatious, "
+            "neither-confirm-nor-deny), not-recorded, or skip to leave out rows that are "
+            "not answered requests. Repeatable.",
+        )
+        parser.add_argument(
+            "--dates",
+            choices=[order.value for order in imports.DateOrder],
+            help="the order of dates written with numbers only (03/04/2022), for date "
+            "columns that do not show it",
+        )
+        parser.add_argument(
+            "--skip-invalid",
+            action="store_true",
+            help="import the valid rows and write the refused ones, each with its reason, "
+            "to a CSV to correct and import again",
+        )
+        parser.add_argument(
+            "--refused-file",
+            help="where --skip-invalid writes the refused rows (default: beside the file, "
+            "its name ending in -refused.csv)",
+        )
 
     def handle(self, *args, **options) -> None:
         path = Path(options["file"])
         verbosity = options["verbosity"]
+        refused_file = None
+        if options["skip_invalid"]:
+            refused_file = Path(
+                options["refused_file"] or path.with_name(f"{path.stem}-refused.csv")
+            )
         try:
-            with path.open("rb") as file:
-                log = imports.read_log(file, path.name, sheet=options["sheet"])
-        except OSError as error:
-            raise CommandError(f"Cannot read {path}: {error.strerror or error}") from None
+            columns = imports.options_from(options["map"], "--map")
+            settings = imports.Options(
+                columns=columns,
+                outcomes=imports.options_from(options["outcome"], "--outcome"),
+                dates=imports.DateOrder(options["dates"]) if options["dates"] else None,
+                publish=not options["draft"],
+                skip_invalid=options["skip_invalid"],
+                refused_file=refused_file,
+                # A long file's report keeps the rows with something to say; -v 2 all.
+                keep_rows=verbosity >= 2,
+            )
+            log = imports.read_log(path, sheet=options["sheet"], columns=columns)
+            self.long_file = verbosity >= 1 and log.size >= LONG_FILE
+            if options["dry_run"]:
+                report = imports.dry_run(log, settings, progress=self.progress)
+            else:
+                report = imports.import_log(log, settings, progress=self.progress)
         except imports.LogFileError as error:
             raise CommandError(str(error)) from None
 
-        progress = self.progress if verbosity >= 1 and len(log.rows) >= LONG_FILE else None
-        if progress:
-            doing = "checking" if options["dry_run"] else "checking, then writing"
-            self.stderr.write(f"{path.name}: {len(log.rows):,} rows, {doing}…")
-        if options["dry_run"]:
-            report = imports.dry_run(log, publish=not options["draft"], progress=progress)
-        else:
-            report = imports.import_log(log, publish=not options["draft"], progress=progress)
-
         self.print_report(report, verbosity)
-        if report.has_errors:
+        rows = sum(report.counts.values())
+        if report.has_errors and not options["skip_invalid"]:
             raise CommandError(
-                f"{len(report.error_rows)} of {len(report.rows)} rows have errors: "
-                "nothing was imported."
+                f"{report.counts[imports.Action.ERROR]} of {rows} rows have errors: "
+                + ("nothing would be imported." if report.dry_run else "nothing was imported.")
             )
         if report.written:
             self.stdout.write(self.style.SUCCESS(f"Imported {path.name}: {report.summary()}."))
@@ -75,6 +124,11 @@ class Command(BaseCommand):
                 self.wait_for_refresh(refresh)
         else:
             self.stdout.write(f"Dry run of {path.name}: {report.summary()}. Nothing was written.")
+        if report.refused_file:
+            self.stdout.write(
+                f"The refused rows, each with its reason, are in {report.refused_file}: "
+                "correct them and import that file."
+            )
 
     # How long to wait for the worker to take the refresh before leaving it queued.
     WORKER_TAKES_WITHIN = 60
@@ -104,21 +158,42 @@ class Command(BaseCommand):
                 "minute. The import itself is complete."
             )
 
-    def progress(self, done: int, total: int) -> None:
-        percent = done * 100 // total if total else 100
-        if percent != getattr(self, "_last_percent", None):
-            self._last_percent = percent
-            self.stderr.write(f"  {percent}%")
+    def progress(self, stage: str, done: int, total: int) -> None:
+        if not self.long_file:
+            return
+        if stage == imports.READING:
+            line = f"  reading: {done * 100 // total}%" if total else f"  reading: {done:,} rows"
+        else:
+            line = f"  {stage}: {done:,} of {total:,} rows"
+        if line != getattr(self, "_last_line", None):
+            self._last_line = line
+            self.stderr.write(line)
 
     def print_report(self, report: imports.ImportReport, verbosity: int) -> None:
-        if report.unknown_columns:
-            self.stdout.write(
-                "Ignored columns: " + ", ".join(repr(c) for c in report.unknown_columns)
-            )
+        """The summary first: what each column is read as, how dates are read, and each
+        distinct value not understood; then the rows."""
+        write = self.stdout.write
+        write(
+            "Columns: " + "; ".join(f"{field} ← {heading!r}" for field, heading in report.columns)
+        )
+        if report.ignored_columns:
+            write("Ignored: " + ", ".join(report.ignored_columns))
+        for note in report.column_notes:
+            write(note)
+        if report.unrecognised:
+            write("Values not understood (column, value, rows, first row):")
+            for value in report.unrecognised:
+                write(self.style.ERROR(self._counted(value)))
+        if report.noted:
+            write("Values read with a note (column, value, rows, first row):")
+            for value in report.noted:
+                write(self._counted(value))
+        if report.more_values:
+            write(f"… and {report.more_values:,} more distinct values.")
         if report.new_keywords and verbosity >= 1:
             shown = report.new_keywords if verbosity >= 2 else report.new_keywords[:20]
             more = len(report.new_keywords) - len(shown)
-            self.stdout.write(
+            write(
                 f"{len(report.new_keywords)} new keywords: {', '.join(shown)}"
                 + (f" and {more} more (-v 2 lists them all)" if more else "")
             )
@@ -127,8 +202,13 @@ class Command(BaseCommand):
                 line = f"Row {row.number}  {row.reference or '-'}  {row.action}"
                 if row.messages:
                     line += "  " + " ".join(row.messages)
-                style = self.style.ERROR if row.action == imports.Action.ERROR else str
-                self.stdout.write(style(line))
+                write(self.style.ERROR(line) if row.action == imports.Action.ERROR else line)
         else:
             for error in report.errors:
-                self.stdout.write(self.style.ERROR(error))
+                write(self.style.ERROR(error))
+
+    @staticmethod
+    def _counted(value: imports.ValueCount) -> str:
+        shown = repr(value.value) if value.value else "(blank)"
+        rows = f"{value.rows:,} row{'s' if value.rows != 1 else ''}"
+        return f"  {value.column}: {shown}  {rows}, first row {value.first_row}: {value.message}"

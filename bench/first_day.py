@@ -5,9 +5,9 @@ pages timed over HTTP.
 
 On its own embedded PostgreSQL (``FOILOG_VAR_DIR``, never the developers' ``var/``), it
 empties the log, writes a CSV of ``--rows`` disclosures of realistic text from the
-benchmark's generator (bench/generate.py, another seed than bench/run.py's) with the
-headings an authority's log has (Reference, Title, Request, Outcome, Exemptions, Date,
-Response, Keywords), starts the background worker and gunicorn as ``python3 dev.py run``
+import benchmark's writer (bench/import_log.py: about 3 kB a row, 300 MB at 100,000;
+another seed than bench/run.py's) with the headings, outcome wordings and citations an
+authority's log has, starts the background worker and gunicorn as ``python3 dev.py run``
 does (threads, page cache off: ``FOILOG_PAGE_CACHE_SECONDS=0``), and imports the file
 with ``manage.py import_log`` while both run; the command returns once the worker has
 refreshed the search data. ``--part-mb`` writes the log in parts of at most that size,
@@ -41,71 +41,44 @@ os.environ.setdefault("FOILOG_VAR_DIR", str(ROOT / "var" / "firstday"))
 
 import httpx  # noqa: E402
 
-from bench import generate, load, run  # noqa: E402
+from bench import generate, import_log, load, run  # noqa: E402
 
-HEADINGS = [
-    "Reference",
-    "Title",
-    "Request",
-    "Outcome",
-    "Exemptions",
-    "Date",
-    "Response",
-    "Keywords",
-]
 # Another log than bench/run.py's: held-out text.
 SEED = 20250601
 
 
 def write_csv(folder: Path, rows: int, seed: int, limit: float) -> list[Path]:
-    """The log as CSV files of at most ``limit`` bytes each (one when it fits), UTF-8,
-    the headings on each; their paths."""
-    from bench import corpus
-    from disclosures.models import Exemption, Outcome
-
-    names = [name for topic in corpus.TOPICS for name in topic[2]]
-    names += corpus.GENERAL_KEYWORDS + corpus.RARE_KEYWORDS
-    unique: dict[str, str] = {}
-    for name in names:
-        unique.setdefault(name.lower(), name)
-    keyword_ids = {lower: number for number, lower in enumerate(sorted(unique))}
-    keyword_names = {number: unique[lower] for lower, number in keyword_ids.items()}
-    codes = dict(Exemption.objects.values_list("slug", "code"))
-    labels = {value: str(label) for value, label in Outcome.choices}
-    maker = generate.LogMaker(rows, seed, keyword_ids, {}, set(codes))
-
-    heading = ",".join(HEADINGS) + "\r\n"
+    """The import benchmark's log (bench/import_log.py: an authority's headings and
+    wordings, about 3 kB a row) of ``rows`` disclosures, as CSV files of at most
+    ``limit`` bytes each (one when it fits), the headings on each; their paths."""
+    whole = folder / "first-day.csv"
+    import_log.write_log(whole, rows, seed)
+    if whole.stat().st_size <= limit:
+        return [whole]
     paths: list[Path] = []
-    parts: list[list[str]] = [[heading]]
-    written = len(heading.encode())
-    line = io.StringIO()
-    writer = csv.writer(line, lineterminator="\r\n")
-    for entry in maker.entries():
-        writer.writerow(
-            [
-                entry.reference,
-                entry.title,
-                entry.request,
-                labels[entry.outcome],
-                "; ".join(codes[slug] for slug in entry.exemption_slugs),
-                entry.response_date,
-                entry.response,
-                "; ".join(keyword_names[k] for k in entry.keywords),
-            ]
-        )
-        text = line.getvalue()
-        line.seek(0)
-        line.truncate()
-        size = len(text.encode())
-        if written + size > limit:
-            parts.append([heading])
-            written = len(heading.encode())
-        parts[-1].append(text)
-        written += size
-    for number, part in enumerate(parts, 1):
-        path = folder / f"first-day-{number}.csv"
-        path.write_text("".join(part), encoding="utf-8", newline="")
-        paths.append(path)
+    with whole.open(encoding="utf-8", newline="") as source:
+        reader = csv.reader(source)
+        heading = next(reader)
+        part = None
+        written = math.inf
+        line = io.StringIO()
+        writer = csv.writer(line)
+        for row in reader:
+            line.seek(0)
+            line.truncate()
+            writer.writerow(row)
+            text = line.getvalue()
+            if written + len(text.encode()) > limit:
+                if part:
+                    part.close()
+                paths.append(folder / f"first-day-{len(paths) + 1}.csv")
+                part = paths[-1].open("w", encoding="utf-8", newline="")
+                csv.writer(part).writerow(heading)
+                written = part.tell()
+            part.write(text)
+            written += len(text.encode())
+        part.close()
+    whole.unlink()
     return paths
 
 

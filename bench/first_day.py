@@ -68,7 +68,8 @@ def write_csv(folder: Path, rows: int, seed: int, limit: float) -> list[Path]:
             line.truncate()
             writer.writerow(row)
             text = line.getvalue()
-            if written + len(text.encode()) > limit:
+            size = len(text.encode())
+            if written + size > limit:
                 if part:
                     part.close()
                 paths.append(folder / f"first-day-{len(paths) + 1}.csv")
@@ -76,8 +77,9 @@ def write_csv(folder: Path, rows: int, seed: int, limit: float) -> list[Path]:
                 csv.writer(part).writerow(heading)
                 written = part.tell()
             part.write(text)
-            written += len(text.encode())
-        part.close()
+            written += size
+        if part:
+            part.close()
     whole.unlink()
     return paths
 

@@ -171,18 +171,8 @@ _FIELDS = (
     "response_narrative",
     "exemption_ids",
     "keyword_ids",
-    # How the request was handled: Disclosure.HANDLING_FIELDS and the clarifications, in
-    # the order ``handling_columns`` takes them.
-    "received_date",
-    "extension_due_date",
-    "extension_reason",
-    "review_requested",
-    "review_completed",
-    "review_outcome",
-    "commissioner_reference",
-    "decision_notice_reference",
-    "decision_notice_url",
-    "commissioner_outcome",
+    # How the request was handled (see ``handling_columns``).
+    *Disclosure.HANDLING_FIELDS,
     "clarification_dates",
     "clarified",
     "awaiting_clarification",
@@ -220,8 +210,8 @@ def _rows(
     calendar = None
     for row in rows:
         reference, title, request, outcome, date, narrative, exemption_ids, keyword_ids = row[:8]
-        handling = row[8:]
-        received = handling[0]
+        handling = dict(zip(_FIELDS[8:], row[8:], strict=True))
+        received = handling["received_date"]
         if calendar is None or not calendar.covers(date, received or date):
             calendar = WorkingCalendar.covering([date, received])
         # The cells in the columns' order, as they are written: no dict made to be taken
@@ -257,50 +247,34 @@ def _clarification_dates() -> ArraySubquery:
 
 
 def handling_columns(
-    answered: datetime.date | None, handling: Sequence, calendar: WorkingCalendar
+    answered: datetime.date | None, row: dict, calendar: WorkingCalendar
 ) -> list[str]:
     """The columns of how a request was handled (``received_date`` to
-    ``commissioner_outcome``), from the fields read (``handling``, in the order of
-    ``_FIELDS``), with its due date, working days taken and timeliness counted as the
-    statistics count them."""
-    (
-        received,
-        extended_to,
-        extension_reason,
-        review_requested,
-        review_completed,
-        review_outcome,
-        commissioner_reference,
-        decision_notice_reference,
-        decision_notice_url,
-        commissioner_outcome,
-        clarification_dates,
-        clarified,
-        awaiting_clarification,
-    ) = handling
+    ``commissioner_outcome``), from the fields read (``row``), with its due date, working
+    days taken and timeliness counted as the statistics count them."""
     time = answer_time(
-        received,
+        row["received_date"],
         answered,
-        clarified=clarified,
-        awaiting_clarification=awaiting_clarification,
-        extended_to=extended_to,
+        clarified=row["clarified"],
+        awaiting_clarification=row["awaiting_clarification"],
+        extended_to=row["extension_due_date"],
         calendar=calendar,
     )
     return [
-        _iso(received),
-        "; ".join(clarification_dates),
-        _iso(extended_to),
-        extension_reason,
+        _iso(row["received_date"]),
+        "; ".join(row["clarification_dates"]),
+        _iso(row["extension_due_date"]),
+        row["extension_reason"],
         _iso(time.due) if time else "",
         str(time.working_days) if time else "",
         time.timeliness.value if time else Timeliness.UNKNOWN.value,
-        _iso(review_requested),
-        _iso(review_completed),
-        review_outcome,
-        commissioner_reference,
-        decision_notice_reference,
-        decision_notice_url,
-        commissioner_outcome,
+        _iso(row["review_requested"]),
+        _iso(row["review_completed"]),
+        row["review_outcome"],
+        row["commissioner_reference"],
+        row["decision_notice_reference"],
+        row["decision_notice_url"],
+        row["commissioner_outcome"],
     ]
 
 

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from disclosures import exports, tasks
 from disclosures.models import Clarification, Disclosure, Exemption, Keyword, WholeLogFile
+from disclosures.time_limits import answer_time
 from tests.factories import DisclosureFactory
 
 pytestmark = pytest.mark.django_db
@@ -170,6 +171,28 @@ def test_handling_columns_say_how_long_each_answer_took(client, log):
     assert by_title["Drones at night, “quoted”, with a comma"]["timeliness"] == "deadline-exceeded"
     assert by_title["Overtime paid"]["timeliness"] == "unknown"
     assert by_title["Overtime paid"]["working_days"] == ""
+
+
+@pytest.mark.django_db
+def test_a_due_date_in_the_next_year_is_counted_with_its_bank_holidays(client):
+    """A row whose due date falls in January, after rows of earlier years: counted with
+    that January's bank holidays, as on its page, whatever rows came before it."""
+    DisclosureFactory(
+        reference="EARLIER",
+        received_date=datetime.date(2022, 5, 20),
+        response_date=datetime.date(2022, 6, 1),
+    )
+    late = DisclosureFactory(
+        reference="DECEMBER",
+        received_date=datetime.date(2023, 12, 10),
+        response_date=datetime.date(2023, 12, 20),
+    )
+    # 20 working days after Sunday 10 December, less Christmas, Boxing Day, New Year's
+    # Day and Scotland's 2 January: Thursday 11 January.
+    assert answer_time(late.received_date, late.response_date).due == datetime.date(2024, 1, 11)
+    for params in ({"sort": "oldest"}, {}):
+        rows = {row["reference"]: row for row in csv_rows(client.get(CSV, params))}
+        assert rows["DECEMBER"]["due_date"] == "2024-01-11", params
 
 
 def test_csv_header_names_the_documented_columns(client):

@@ -11,10 +11,10 @@ import hashlib
 import json
 import re
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import PurePath
 from typing import Any
-from urllib.parse import unquote
+from urllib.parse import quote, unquote
 
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
@@ -26,6 +26,7 @@ from django.db import models
 from django.db.models.functions import Lower, Now, Upper
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import RFC3986_SUBDELIMS
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
@@ -427,6 +428,14 @@ class DisclosureManager(models.Manager.from_queryset(DisclosureQuerySet)):
 _REFERENCE_FORBIDDEN = re.compile(r"[\x00-\x1f\x7f]")
 
 
+# The stand-in Disclosure.absolute_urls() reverses the route with, to see where a
+# reference goes in the path: quoting leaves it as it is.
+_ANY_REFERENCE = "reference"
+# What reverse() leaves unquoted in a path: RFC 3986's sub-delimiters, the rest of a path
+# segment's characters ("pchar") and "/".
+_PATH_SAFE = RFC3986_SUBDELIMS + "/~:@"
+
+
 def validate_reference(value: str) -> None:
     if value != value.strip() or value.strip("/") != value:
         raise ValidationError(_("A reference cannot start or end with a space or a slash."))
@@ -673,6 +682,31 @@ class Disclosure(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("disclosures:detail", kwargs={"reference": self.reference})
+
+    @staticmethod
+    def absolute_urls() -> Callable[[str], str]:
+        """A function giving for a reference what ``get_absolute_url()`` gives, for the
+        thousands of rows of a download: reversing the route for each row (looking it
+        up, in the active language, three times) took 40 % of the download's time. The
+        route is reversed once, with a stand-in reference.
+
+        ``reverse()`` percent-encodes the path it builds with urllib's ``quote``, which
+        encodes each character on its own: the reference's part of the path is the
+        reference quoted alone, with the same safe characters. The "//" reverse()
+        escapes at the start of a path can come only from the script prefix, before the
+        reference. Made in the request: the script prefix and URLconf are the thread's.
+        """
+        head, _reference, tail = reverse(
+            "disclosures:detail", kwargs={"reference": _ANY_REFERENCE}
+        ).rpartition(_ANY_REFERENCE)
+
+        def absolute_url(reference: str) -> str:
+            if not reference or "\n" in reference:
+                # Not matched by the route's pattern (".+"): refused by reverse(), as ever.
+                return reverse("disclosures:detail", kwargs={"reference": reference})
+            return head + quote(reference, safe=_PATH_SAFE) + tail
+
+        return absolute_url
 
     def get_outcome_display(self) -> str:
         """The outcome in words. Django's own builds a dict of every choice on each call,

@@ -123,8 +123,15 @@ class WorkingCalendar:
         return cls(law or authority_law(), min(known).year, min(max(known).year + 1, 9999))
 
     def covers(self, *dates: datetime.date | None) -> bool:
-        """Whether every date of ``dates`` (Nones ignored) is in the calendar's years."""
-        return all(self.first_year <= day.year <= self.last_year for day in dates if day)
+        """Whether every date of ``dates`` (Nones ignored) is in the calendar's years, with
+        the year after it, where a due date counted from it can fall (as ``covering``
+        makes them): a calendar of one year would count a January due date without its
+        bank holidays."""
+        return all(
+            self.first_year <= day.year and min(day.year + 1, 9999) <= self.last_year
+            for day in dates
+            if day
+        )
 
     def is_working_day(self, day: datetime.date) -> bool:
         return bool(np.is_busday(day, busdaycal=self._calendar))

@@ -8,12 +8,13 @@ import tracemalloc
 import pytest
 from django.db import connection
 from django.http import FileResponse
-from django.test.utils import CaptureQueriesContext
-from django.urls import reverse
+from django.test.utils import CaptureQueriesContext, override_script_prefix
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
 from disclosures import exports, tasks
-from disclosures.models import Clarification, Disclosure, Keyword, WholeLogFile
+from disclosures.models import Clarification, Disclosure, Exemption, Keyword, WholeLogFile
+from disclosures.time_limits import answer_time
 from tests.factories import DisclosureFactory
 
 pytestmark = pytest.mark.django_db
@@ -172,6 +173,28 @@ def test_handling_columns_say_how_long_each_answer_took(client, log):
     assert by_title["Overtime paid"]["working_days"] == ""
 
 
+@pytest.mark.django_db
+def test_a_due_date_in_the_next_year_is_counted_with_its_bank_holidays(client):
+    """A row whose due date falls in January, after rows of earlier years: counted with
+    that January's bank holidays, as on its page, whatever rows came before it."""
+    DisclosureFactory(
+        reference="EARLIER",
+        received_date=datetime.date(2022, 5, 20),
+        response_date=datetime.date(2022, 6, 1),
+    )
+    late = DisclosureFactory(
+        reference="DECEMBER",
+        received_date=datetime.date(2023, 12, 10),
+        response_date=datetime.date(2023, 12, 20),
+    )
+    # 20 working days after Sunday 10 December, less Christmas, Boxing Day, New Year's
+    # Day and Scotland's 2 January: Thursday 11 January.
+    assert answer_time(late.received_date, late.response_date).due == datetime.date(2024, 1, 11)
+    for params in ({"sort": "oldest"}, {}):
+        rows = {row["reference"]: row for row in csv_rows(client.get(CSV, params))}
+        assert rows["DECEMBER"]["due_date"] == "2024-01-11", params
+
+
 def test_csv_header_names_the_documented_columns(client):
     header = content(client.get(CSV)).removeprefix("\ufeff").splitlines()[0]
     assert header == (
@@ -217,6 +240,110 @@ def test_csv_cells_that_a_spreadsheet_would_run_start_with_an_apostrophe(client,
 def test_json_keeps_text_as_written(client):
     DisclosureFactory(title="=1+1")
     assert json_rows(client.get(JSON))[0]["title"] == "=1+1"
+
+
+def test_every_column_of_stored_text_is_made_spreadsheet_safe(client):
+    minus = Exemption.objects.get(slug="s40-2")
+    minus.pk, minus.code, minus.slug = None, "-40(2)", "minus-40-2"
+    minus.save()
+    disclosure = DisclosureFactory(
+        reference="=1",
+        title="+1",
+        request_text="-1",
+        response_narrative="@1",
+        outcome="=not-a-choice",  # shown as stored, its label too
+        exemptions=["minus-40-2"],
+        keywords=["@Drones"],
+        received_date=datetime.date(2024, 1, 2),
+        extension_reason="=2",
+        review_outcome="+2",
+        commissioner_reference="-2",
+        decision_notice_reference="@2",
+        decision_notice_url="\t2",
+        commissioner_outcome="\r2",
+    )
+    # Written by the database, not by Python: a date it holds may be "-infinity".
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "INSERT INTO disclosures_clarification (disclosure_id, asked) VALUES (%s, '-infinity')",
+            [disclosure.pk],
+        )
+    row = csv_rows(client.get(CSV))[0]
+    # All but the columns the download writes itself: ISO dates, the permalink, a count
+    # of days, a timeliness, which never start as a formula does.
+    assert [column for column in exports.COLUMNS if not row[column].startswith("'")] == [
+        "response_date",
+        "url",
+        "received_date",
+        "extension_due_date",
+        "due_date",
+        "working_days",
+        "timeliness",
+        "review_requested",
+        "review_completed",
+    ]
+    assert row["received_date"] == "2024-01-02"
+    assert row["url"].startswith("http://testserver/disclosures/")
+
+
+def test_json_is_one_object_a_line_as_json_writes_it(client, log):
+    expected = ",\n".join(json.dumps(row, ensure_ascii=False) for row in page_rows(client, {}))
+    assert content(client.get(JSON)) == f"[\n{expected}\n]\n"
+
+
+# References as awkward as a log's: slashes, spaces, what a URL escapes, what reverse()
+# leaves as it is, letters of every length in UTF-8, and some validate_reference refuses
+# but a row could still hold.
+AWKWARD_REFERENCES = [
+    "FOI/23/1234",
+    "FOI 2024 0001",
+    "100% of #7?",
+    "O'Brien (2024) a+b,c;d=e:f@g~h!i$j&k*",
+    "Réf. ü – 日本 😀",
+    "a//b",
+    "a/./b/../c",
+    "%2F%41",
+    '[x]{y}|z\\w^v`u"t<s>',
+    "/leading",
+    "trailing/",
+    " spaced ",
+    "tab\tand\rreturn",
+]
+
+
+@pytest.mark.parametrize("prefix", ["/", "/foi log/", "//twice/", "/100%/"])
+def test_permalinks_reversed_once_a_download_are_reverse_s(prefix):
+    # Quoting takes one character at a time: each ASCII character (reverse() quotes some,
+    # not others) and a letter of each UTF-8 length, alone and between others.
+    characters = [chr(code) for code in range(128) if chr(code) != "\n"] + ["é", "–", "😀"]
+    references = [
+        *AWKWARD_REFERENCES,
+        *characters,
+        *(f"a{character}b" for character in characters),
+    ]
+    with override_script_prefix(prefix):
+        absolute_url = Disclosure.absolute_urls()
+        for reference in references:
+            expected = reverse("disclosures:detail", kwargs={"reference": reference})
+            assert absolute_url(reference) == expected, reference
+
+
+@pytest.mark.parametrize("reference", ["", "two\nlines"])
+def test_a_reference_the_route_does_not_take_is_refused_as_by_reverse(reference):
+    with pytest.raises(NoReverseMatch):
+        reverse("disclosures:detail", kwargs={"reference": reference})
+    with pytest.raises(NoReverseMatch):
+        Disclosure.absolute_urls()(reference)
+
+
+@pytest.mark.parametrize("url", [CSV, JSON])
+def test_permalinks_in_downloads_are_the_pages_addresses(client, url):
+    expected = {
+        reference: "http://testserver" + DisclosureFactory(reference=reference).get_absolute_url()
+        for reference in AWKWARD_REFERENCES
+    }
+    rows = csv_rows(client.get(url)) if url == CSV else json_rows(client.get(url))
+    assert {row["reference"]: row["url"] for row in rows} == expected
 
 
 def test_unpublished_disclosures_are_absent(client, unpublished):

@@ -5,11 +5,11 @@ A snapshot (``FacetSnapshot``, taken by ``take_snapshot`` in the background work
 numbers the public entries in order of response date and keeps a bitmap of the positions
 holding each facet value (outcome, year, exemption, keyword), each common search term
 (a stemmed word in at least ``min_documents`` public entries) and each common phrase of
-two or three such words. The counts of a search of common words and phrases joined by AND, OR and
-NOT, or of no search, under any filters, are then a few ANDs and bit counts over bitmaps
-held in memory, however many entries match: a range of dates is a range of positions,
-and each facet ANDs every filter but its own. Any other search is found in the database,
-its matches' ids numbered, and counted the same way.
+two or three such words. The counts of a search of common words and phrases joined by
+AND, OR and NOT, or of no search, under any filters, are then a few ANDs and bit counts
+over bitmaps held in memory, however many entries match: a range of dates is a range of
+positions, and each facet ANDs every filter but its own. Any other search is found in
+the database, its matches' ids numbered, and counted the same way.
 
 Entries changed since the snapshot (noted by a trigger, see ``SnapshotChange``) are left
 out of the bits; the caller counts them over their rows (``counting``), so the counts

@@ -153,9 +153,10 @@ def measure_refresh(full: bool) -> dict:
     timings = Timings()
     # The refresh's steps (see bitmaps.take_snapshot).
     timings.wrap(bitmaps, "_common_words", "step: choose the common words (ts_stat)")
-    timings.wrap(bitmaps._WordsAndPhrases, "read", "step: the positions pass (all)")
+    timings.wrap(bitmaps._WordsAndPhrases, "read", "step: the two positions passes (all)")
     timings.wrap(bitmaps._WordsAndPhrases, "_add_words", "  python: words' bits")
-    timings.wrap(bitmaps._WordsAndPhrases, "_add_phrases", "  python: phrases' pairs")
+    timings.wrap(bitmaps, "_pairs_in", "  python: pairs of words")
+    timings.wrap(bitmaps._WordsAndPhrases, "_read_triples", "  the second pass: triples")
     timings.wrap(bitmaps, "_keep_bitmaps", "step: facets, positions pass and writing (all)")
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_backend_pid()")

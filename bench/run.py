@@ -193,9 +193,9 @@ def choose_words(seed: int, size: int) -> dict:
             rare.append(word)
             if len(rare) == 3:
                 break
-    # Phrases as broad as each other (1-25 % of the log). A phrase of two words found in
-    # enough entries has bits of its own in the snapshot; any other phrase is found in
-    # the search index and counted from its matches' ids (see ``phrase_kinds``).
+    # Phrases as broad as each other (1-25 % of the log). A phrase of two or three words
+    # found in enough entries has bits of its own in the snapshot; any other phrase is
+    # found in the search index and counted from its matches' ids.
     two_word = [
         '"stop and search"',
         '"use of force"',
@@ -227,6 +227,7 @@ def choose_words(seed: int, size: int) -> dict:
         found(text)
     with_bits = [phrase for phrase in two_word if has_bits(phrase)]
     hyphenated_with_bits = [phrase for phrase in hyphenated if has_bits(phrase)]
+    long_with_bits = [phrase for phrase in long_phrases if has_bits(phrase)]
     return {
         "public": public,
         "common": common,
@@ -234,10 +235,11 @@ def choose_words(seed: int, size: int) -> dict:
         "two-word phrases with bits": with_bits,
         "two-word phrases without bits": [p for p in two_word if p not in with_bits],
         "hyphenated phrases with bits": hyphenated_with_bits,
+        "long phrases with bits": long_with_bits,
         "long phrases": [
             p
             for p in long_phrases + hyphenated
-            if p not in hyphenated_with_bits and not has_bits(p)
+            if p not in hyphenated_with_bits + long_with_bits and not has_bits(p)
         ],
         "several words": several,
         "misspellings": misspellings,
@@ -248,7 +250,7 @@ def choose_words(seed: int, size: int) -> dict:
 
 def has_bits(text: str) -> bool:
     """Whether the snapshot reads the search ``text`` from bits of its own (its words'
-    and two-word phrases'), not from the ids of the entries it finds."""
+    and phrases'), not from the ids of the entries it finds."""
     from disclosures import counting
 
     over = counting.select(search_filterset(text))
@@ -416,6 +418,12 @@ def build_cases(words: dict, seed: int) -> list[Case]:
             True,
             [list_url(q=phrase) for phrase in words["hyphenated phrases with bits"]],
             lambda i: naive([unquoted(words["hyphenated phrases with bits"], i)]),
+        ),
+        Case(
+            "search: phrase of three words (bits of its own)",
+            True,
+            [list_url(q=phrase) for phrase in words["long phrases with bits"]],
+            lambda i: naive([unquoted(words["long phrases with bits"], i)]),
         ),
         Case(
             "search: phrase of 3+ words (found by ids)",
@@ -816,7 +824,8 @@ def main() -> int:
     generated = generate.generate(args.size, seed)
     words = choose_words(seed, args.size)
     texts = [*words["common"], *words["rare"], *words["two-word phrases with bits"]]
-    texts += [*words["two-word phrases without bits"], *words["long phrases"]]
+    texts += [*words["two-word phrases without bits"], *words["long phrases with bits"]]
+    texts += words["long phrases"]
     texts += words["hyphenated phrases with bits"]
     texts += [text for text in words["several words"] if text not in texts]
     facet_counts = check_counts(
@@ -845,7 +854,8 @@ def main() -> int:
     )
     print("\nquery words (public disclosures found by our search):")
     kinds = ("common", "rare", "two-word phrases with bits", "two-word phrases without bits")
-    kinds += ("hyphenated phrases with bits", "long phrases", "several words", "misspellings")
+    kinds += ("hyphenated phrases with bits", "long phrases with bits", "long phrases")
+    kinds += ("several words", "misspellings")
     for kind in kinds:
         shown = ", ".join(f"{w} ({words['counts'][w]:,})" for w in words[kind])
         print(f"  {kind}: {shown}")

@@ -5,11 +5,11 @@ A snapshot (``FacetSnapshot``, taken by ``take_snapshot`` in the background work
 numbers the public entries in order of response date and keeps a bitmap of the positions
 holding each facet value (outcome, year, exemption, keyword), each common search term
 (a stemmed word in at least ``min_documents`` public entries) and each common phrase of
-two such words. The counts of a search of common words and phrases joined by AND, OR and
-NOT, or of no search, under any filters, are then a few ANDs and bit counts over bitmaps
-held in memory, however many entries match: a range of dates is a range of positions,
-and each facet ANDs every filter but its own. Any other search is found in the database,
-its matches' ids numbered, and counted the same way.
+two or three such words. The counts of a search of common words and phrases joined by
+AND, OR and NOT, or of no search, under any filters, are then a few ANDs and bit counts
+over bitmaps held in memory, however many entries match: a range of dates is a range of
+positions, and each facet ANDs every filter but its own. Any other search is found in
+the database, its matches' ids numbered, and counted the same way.
 
 Entries changed since the snapshot (noted by a trigger, see ``SnapshotChange``) are left
 out of the bits; the caller counts them over their rows (``counting``), so the counts
@@ -96,9 +96,10 @@ class Snapshot:
     # array indexed by id to be small (see ``_numbered``); else None.
     position_by_id: np.ndarray | None
     facets: dict[str, tuple[list, np.ndarray]]
-    # The bitmap ids of each counted term, and of each common phrase of two counted
-    # words, by the query that finds it, as PostgreSQL writes it ('polic', 'use' <2>
-    # 'forc'): the full snapshot's, and the delta's (None: it has none set).
+    # The bitmap ids of each counted term, and of each common phrase of two or three
+    # counted words, by the query that finds it, as PostgreSQL writes it ('polic',
+    # 'use' <2> 'forc', 'bodi' <-> 'worn' <-> 'video'): the full snapshot's, and the
+    # delta's (None: it has none set).
     terms: dict[str, tuple[int, int | None]]
     # The positions holding a public entry: the bits of the whole log.
     everything: np.ndarray
@@ -251,9 +252,9 @@ def _tokens(query: str) -> list[tuple[str, str]] | None:
 
 def matching(snapshot: Snapshot, query: str) -> np.ndarray | None:
     """The positions of the entries a search finds (``query`` as websearch_to_tsquery
-    writes it): its words' and two-word phrases' bits joined by its operators (& | !), or
-    None if it has a word, or a phrase, not counted (a longer phrase has no bits of its
-    own, unless it comes down to two words: see ``_without_compound_parts``).
+    writes it): its words' and phrases' bits joined by its operators (& | !), or None if
+    it has a word, or a phrase, not counted (a phrase of four words or more has no bits
+    of its own, unless it comes down to three: see ``_without_compound_parts``).
     """
     tokens = _tokens(query)
     if not tokens:
@@ -290,7 +291,7 @@ def matching(snapshot: Snapshot, query: str) -> np.ndarray | None:
 
     def phrase() -> np.ndarray | None:
         # <-> and <N> bind tighter than &, looser than !; only a chain of plain words
-        # that comes down to two (see _without_compound_parts) is counted.
+        # that comes down to two or three (see _without_compound_parts) is counted.
         ahead = tokens[at : at + 3]
         if len(ahead) == 3 and ahead[0][0] == ahead[2][0] == "word" and is_distance(ahead[1]):
             chain = [(take()[1], 0)]
@@ -299,10 +300,7 @@ def matching(snapshot: Snapshot, query: str) -> np.ndarray | None:
                 distance = 1 if operator == "<->" else int(operator[1:-1])
                 chain.append((word, chain[-1][1] + distance))
             chain = _without_compound_parts(chain)
-            bits = None
-            if len(chain) == 2:
-                (first, at_first), (second, at_second) = chain
-                bits = snapshot.bits_of(_as_phrase(first, second, at_second - at_first))
+            bits = snapshot.bits_of(_as_phrase(chain)) if 2 <= len(chain) <= 3 else None
         else:
             bits = one()
         return None if is_distance(peek()) else bits
@@ -644,14 +642,18 @@ def _as_tsquery(lexeme: str) -> str:
     return "'" + lexeme.replace("\\", "\\\\").replace("'", "''") + "'"
 
 
-def _as_phrase(first: str, second: str, distance: int) -> str:
-    """A query of two lexemes ``distance`` positions apart, as PostgreSQL writes it."""
-    operator = "<->" if distance == 1 else f"<{distance}>"
-    return f"{_as_tsquery(first)} {operator} {_as_tsquery(second)}"
+def _as_phrase(chain: list[tuple[str, int]]) -> str:
+    """A query of these lexemes at these offsets from the first, as PostgreSQL writes
+    it: [('use', 0), ('forc', 2)] is 'use' <2> 'forc'."""
+    query = _as_tsquery(chain[0][0])
+    for (_, before), (lexeme, at) in itertools.pairwise(chain):
+        operator = "<->" if at - before == 1 else f"<{at - before}>"
+        query += f" {operator} {_as_tsquery(lexeme)}"
+    return query
 
 
-# Two-word phrases are kept with their words up to this many positions apart: stop words
-# leave gaps ("use of force" is 'use' <2> 'forc', "use of the force" 'use' <3> 'forc').
+# A phrase's words are kept up to this many positions apart: stop words leave gaps
+# ("use of force" is 'use' <2> 'forc', "use of the force" 'use' <3> 'forc').
 PHRASE_DISTANCES = (1, 2, 3)
 # Entries whose words are read at a time: about 100 common words' positions each, a few
 # hundred megabytes of arrays at most, whatever the size of the log. A multiple of 64,
@@ -679,17 +681,68 @@ def _common_words(cursor, min_documents: int) -> list[str]:
     return [word for (word,) in cursor.fetchall()][: (1 << _WORD_BITS) - 1]
 
 
+class _Found:
+    """Phrases found in the entries batch by batch: how many entries hold each (by its
+    code), and each batch's distinct (code, entry) pairs, ascending, in a file of its
+    own (each as the code shifted left by ``entry_bits``, or'ed with the entry's
+    position), so that a common phrase's entries are read back from the files' slices
+    once the counts say which phrases are common."""
+
+    def __init__(self, codes: int, entry_bits: int, folder: Path) -> None:
+        self.entry_bits, self.folder = entry_bits, folder
+        folder.mkdir()
+        # No room for the codes beside an entry's position: far more words than any log
+        # has, and nothing is counted.
+        self.fits = codes > 0 and (codes << entry_bits) < 1 << 63
+        self.counts = np.zeros(codes if self.fits else 0, dtype=np.int64)
+        self.batches: list[Path] = []
+
+    def add(self, found: np.ndarray) -> None:
+        self.counts += np.bincount(found >> self.entry_bits, minlength=len(self.counts))
+        path = self.folder / f"{len(self.batches)}.int64"
+        found.tofile(path)
+        self.batches.append(path)
+
+    def positions(self, codes: list[int]) -> Iterator[tuple[int, np.ndarray]]:
+        """Each of these codes, ascending, and the positions of the entries holding it."""
+        files = [path.open("rb") for path in self.batches if path.stat().st_size]
+        maps = [mmap.mmap(file.fileno(), 0, access=mmap.ACCESS_READ) for file in files]
+        batches = [np.frombuffer(mapped, dtype=np.int64) for mapped in maps]
+        try:
+            for code in codes:
+                bounds = [code << self.entry_bits, (code + 1) << self.entry_bits]
+                positions = np.concatenate(
+                    [found[slice(*np.searchsorted(found, bounds))] for found in batches]
+                )
+                # The pages read stay in the process while mapped: let them go, so that
+                # it holds one phrase's, not every phrase's. With the words' bits packed
+                # (see ``_WordsAndPhrases``), a million entries' refresh peaked at 0.8 GB,
+                # not 1.6.
+                for mapped in maps:
+                    mapped.madvise(mmap.MADV_DONTNEED)
+                yield code, positions & ((1 << self.entry_bits) - 1)
+        finally:
+            del batches
+            for mapped, file in zip(maps, files, strict=True):
+                mapped.close()
+                file.close()
+
+
 class _WordsAndPhrases:
     """The bitmaps of the common words of the entries being numbered, and of the phrases
-    of two of them found in at least ``min_documents`` entries, read from the entries'
-    stored word positions (as PostgreSQL checks a phrase itself: 'use' <2> 'forc' holds
-    where 'forc' is two positions after 'use') in one pass, ENTRIES_AT_A_TIME entries
-    at a time.
+    of two or three of them found in at least ``min_documents`` entries, read from the
+    entries' stored word positions (as PostgreSQL checks a phrase itself: 'use' <2>
+    'forc' holds where 'forc' is two positions after 'use').
+
+    One pass reads the positions, ENTRIES_AT_A_TIME entries at a time: it sets the
+    words' bits, counts the pairs of words, and keeps each batch's positions in a file.
+    A second pass over those files counts the triples of words whose two pairs are both
+    common (no triple is commoner than either of its pairs): two pairs' bits cannot say
+    whether three words follow each other in one place, where a triple's can. Longer
+    phrases have no bits.
 
     Memory stays bounded whatever the size of the log: the words' bits are kept (one
-    bitmap each), the phrases' only counted during the pass; each batch's (phrase,
-    entry) pairs go to a file, sorted, and each common phrase's entries are read back
-    from the files' slices once the counts say which phrases are common.
+    bitmap each), the phrases' only counted during the passes (see ``_Found``).
     """
 
     def __init__(
@@ -706,14 +759,19 @@ class _WordsAndPhrases:
         # keeps the phrases of the full snapshot it is taken from).
         self.phrases = phrases
         self.entry_bits = max(size, 1).bit_length()
-        self.phrase_codes = len(words) ** 2 * len(PHRASE_DISTANCES)
         self.word_bits = np.zeros((len(words), -(-size // 64)), dtype="<u8")
-        self.phrase_counts = np.zeros(self.phrase_codes, dtype=np.int64)
         self.folder = tempfile.TemporaryDirectory(prefix="foilog-snapshot-")
-        self.batches: list[Path] = []
+        self.pairs = self._found("pairs", len(words) ** 2 * len(PHRASE_DISTANCES))
+        self.pair_keys: dict[int, str] = {}
+        self.triples: _Found | None = None  # counted once the pairs are
+        self.positions_read: list[Path] = []
+
+    def _found(self, name: str, codes: int) -> _Found:
+        return _Found(codes, self.entry_bits, Path(self.folder.name) / name)
 
     def read(self) -> None:
-        """One pass over the entries' stored positions of the common words."""
+        """The two passes: over the entries' stored positions of the common words, then
+        over the files of the positions read."""
         if not self.words:
             return
         self.cursor.execute(
@@ -741,10 +799,17 @@ class _WordsAndPhrases:
                 """,  # noqa: S608 -- only numbers are put in
                 [first, first + ENTRIES_AT_A_TIME],
             )
-            values = np.frombuffer(self.cursor.fetchone()[0], dtype=">i8").astype(np.int64)
+            # In order of entry, then of position in the entry.
+            values = np.sort(np.frombuffer(self.cursor.fetchone()[0], dtype=">i8").astype(np.int64))
             self._add_words(values, first)
-            self._add_phrases(values)
+            if self.pairs.fits:
+                self.pairs.add(_pairs_in(values, len(self.words), self.entry_bits))
+                path = Path(self.folder.name) / f"positions-{first}.int64"
+                values.tofile(path)
+                self.positions_read.append(path)
         self.cursor.execute("DROP TABLE snapshot_word")
+        self.pair_keys = self._kept(self.pairs, self._pair)
+        self._read_triples()
 
     def _add_words(self, values: np.ndarray, first: int) -> None:
         """Set the bits of the batch of entries from position ``first``."""
@@ -761,72 +826,119 @@ class _WordsAndPhrases:
         end = min(start + packed.shape[1], self.word_bits.shape[1])
         self.word_bits[:, start:end] = packed[:, : end - start]
 
-    def _add_phrases(self, values: np.ndarray) -> None:
-        if not self.phrase_codes or (self.phrase_codes << self.entry_bits) >= 1 << 63:
-            return  # far more words than any log has: no room for their numbers
-        found = _pairs_in(values, len(self.words), self.entry_bits)
-        self.phrase_counts += np.bincount(found >> self.entry_bits, minlength=self.phrase_codes)
-        path = Path(self.folder.name) / f"{len(self.batches)}.int64"
-        found.tofile(path)
-        self.batches.append(path)
+    def _read_triples(self) -> None:
+        """The second pass: count the triples whose pairs are both kept."""
+        self.pair_codes = np.array(sorted(self.pair_keys), dtype=np.int64)
+        rank = np.full(len(self.pairs.counts), -1, dtype=np.int64)
+        rank[self.pair_codes] = np.arange(len(self.pair_codes))
+        codes = len(self.pair_codes) * len(PHRASE_DISTANCES) * len(self.words)
+        self.triples = self._found("triples", codes)
+        for path in self.positions_read:
+            if self.triples.fits:
+                values = np.fromfile(path, dtype=np.int64)
+                self.triples.add(_triples_in(values, len(self.words), self.entry_bits, rank))
+            path.unlink()
+
+    def _kept(self, found: _Found, chain_of: Callable[[int], list[tuple[str, int]]]) -> dict:
+        """The codes of the phrases ``found`` to keep bits of, ascending, and each
+        phrase as PostgreSQL writes it."""
+        least = self.min_documents if self.phrases is None else 1
+        kept = {}
+        for code in np.flatnonzero(found.counts >= least).tolist():
+            phrase = _as_phrase(chain_of(code))
+            if self.phrases is None or phrase in self.phrases:
+                kept[code] = phrase
+        return kept
+
+    def _pair(self, code: int) -> list[tuple[str, int]]:
+        """The words of a pair (see ``_pairs_in``), each with its offset from the first."""
+        first_and_second, distance = divmod(code, len(PHRASE_DISTANCES))
+        first, second = divmod(first_and_second, len(self.words))
+        return [(self.words[first], 0), (self.words[second], PHRASE_DISTANCES[distance])]
+
+    def _triple(self, code: int) -> list[tuple[str, int]]:
+        """The words of a triple (see ``_triples_in``), each with its offset."""
+        rank_and_distance, third = divmod(code, len(self.words))
+        rank, distance = divmod(rank_and_distance, len(PHRASE_DISTANCES))
+        pair = self._pair(int(self.pair_codes[rank]))
+        return [*pair, (self.words[third], pair[-1][1] + PHRASE_DISTANCES[distance])]
 
     def phrase_positions(self) -> Iterator[tuple[str, np.ndarray]]:
         """Each common phrase, as PostgreSQL writes it, and the positions of its entries."""
-        least = self.min_documents if self.phrases is None else 1
-        files = [path.open("rb") for path in self.batches if path.stat().st_size]
-        maps = [mmap.mmap(file.fileno(), 0, access=mmap.ACCESS_READ) for file in files]
-        batches = [np.frombuffer(mapped, dtype=np.int64) for mapped in maps]
-        try:
-            for code in np.flatnonzero(self.phrase_counts >= least).tolist():
-                first_and_second, distance = divmod(code, len(PHRASE_DISTANCES))
-                first_word, second_word = divmod(first_and_second, len(self.words))
-                phrase = _as_phrase(
-                    self.words[first_word], self.words[second_word], PHRASE_DISTANCES[distance]
-                )
-                if self.phrases is not None and phrase not in self.phrases:
-                    continue
-                bounds = [code << self.entry_bits, (code + 1) << self.entry_bits]
-                positions = np.concatenate(
-                    [found[slice(*np.searchsorted(found, bounds))] for found in batches]
-                )
-                # The pages read stay in the process while mapped: let them go, so that
-                # it holds one phrase's, not every phrase's. With the words' bits packed
-                # (above), a million entries' refresh peaked at 0.8 GB, not 1.6.
-                for mapped in maps:
-                    mapped.madvise(mmap.MADV_DONTNEED)
-                yield phrase, positions & ((1 << self.entry_bits) - 1)
-        finally:
-            del batches
-            for mapped, file in zip(maps, files, strict=True):
-                mapped.close()
-                file.close()
+        for code, positions in self.pairs.positions(list(self.pair_keys)):
+            yield self.pair_keys[code], positions
+        if self.triples is None:
+            return
+        triple_keys = self._kept(self.triples, self._triple)
+        for code, positions in self.triples.positions(list(triple_keys)):
+            yield triple_keys[code], positions
 
     def close(self) -> None:
         self.folder.cleanup()
 
 
-def _pairs_in(values: np.ndarray, word_count: int, entry_bits: int) -> np.ndarray:
-    """The distinct (phrase, entry) pairs in the values read (see ``_WordsAndPhrases``),
-    ascending, each as the phrase's code shifted left by ``entry_bits``, or'ed with the
-    entry's position."""
-    word = values & ((1 << _WORD_BITS) - 1)
-    at = values >> _WORD_BITS  # the entry's position, then the word's
-    order = np.argsort(at, kind="stable")
-    at, word = at[order], word[order]
-    found = []
-    for index, distance in enumerate(PHRASE_DISTANCES):
-        # Every word ``distance`` positions after each: usually one or none, more only
-        # where several words share a position (PostgreSQL keeps none past 16383).
-        lo = np.searchsorted(at, at + distance, "left")
-        hi = np.searchsorted(at, at + distance, "right")
-        many = hi - lo
-        before = np.repeat(np.arange(len(at)), many)
-        after = np.arange(many.sum()) - np.repeat(np.cumsum(many) - many, many)
-        after += np.repeat(lo, many)
-        code = (word[before] * word_count + word[after]) * len(PHRASE_DISTANCES) + index
-        found.append((code << entry_bits) | (at[before] >> _AT_BITS))
+def _following(at: np.ndarray, of: np.ndarray, distance: int) -> tuple[np.ndarray, np.ndarray]:
+    """Every word ``distance`` positions after each of the words ``of`` (indexes into
+    ``at``, the entries' and words' positions, ascending): usually one or none, more only
+    where several words share a position (PostgreSQL keeps none past 16383). As two
+    arrays: the index into ``of`` of each word before, and the index of the word after."""
+    after_at = at[of] + distance
+    lo = np.searchsorted(at, after_at, "left")
+    many = np.searchsorted(at, after_at, "right") - lo
+    before = np.repeat(np.arange(len(of)), many)
+    after = np.arange(many.sum()) - np.repeat(np.cumsum(many) - many, many)
+    return before, after + np.repeat(lo, many)
+
+
+def _distinct(found: list[np.ndarray]) -> np.ndarray:
     found = np.sort(np.concatenate(found))
     return found[np.diff(found, prepend=-1) != 0]
+
+
+def _pairs_in(values: np.ndarray, word_count: int, entry_bits: int) -> np.ndarray:
+    """The distinct (pair, entry) pairs in the values read, ascending (see
+    ``_WordsAndPhrases``; ``values`` ascending), each as the pair's code shifted left by
+    ``entry_bits``, or'ed with the entry's position. A pair's code numbers its first
+    word, its second word and their distance."""
+    word = values & ((1 << _WORD_BITS) - 1)
+    at = values >> _WORD_BITS  # the entry's position, then the word's
+    every = np.arange(len(at))
+    found = []
+    for index, distance in enumerate(PHRASE_DISTANCES):
+        before, after = _following(at, every, distance)
+        code = (word[before] * word_count + word[after]) * len(PHRASE_DISTANCES) + index
+        found.append((code << entry_bits) | (at[before] >> _AT_BITS))
+    return _distinct(found)
+
+
+def _triples_in(
+    values: np.ndarray, word_count: int, entry_bits: int, rank: np.ndarray
+) -> np.ndarray:
+    """The distinct (triple, entry) pairs in the values read whose two pairs are kept,
+    as ``_pairs_in`` gives pairs. ``rank`` numbers the kept pairs by code (-1: not kept);
+    a triple's code numbers its first pair's rank, the distance to its third word and
+    that word."""
+    word = values & ((1 << _WORD_BITS) - 1)
+    at = values >> _WORD_BITS
+    distances = len(PHRASE_DISTANCES)
+
+    def kept_pairs(of: np.ndarray, index: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Of the words ``of``, those a kept pair starts, ``PHRASE_DISTANCES[index]``
+        apart: (index into ``of``, index of the second word, the pair's rank)."""
+        before, after = _following(at, of, PHRASE_DISTANCES[index])
+        pair_rank = rank[(word[of[before]] * word_count + word[after]) * distances + index]
+        kept = pair_rank >= 0
+        return before[kept], after[kept], pair_rank[kept]
+
+    every = np.arange(len(at))
+    found = []
+    for first_index in range(distances):
+        first, second, first_rank = kept_pairs(every, first_index)
+        for second_index in range(distances):
+            of_second, third, _ = kept_pairs(second, second_index)
+            code = (first_rank[of_second] * distances + second_index) * word_count + word[third]
+            found.append((code << entry_bits) | (at[first[of_second]] >> _AT_BITS))
+    return _distinct(found)
 
 
 # A snapshot is worth taking from this many public entries: below it, any search counts
@@ -836,8 +948,8 @@ SNAPSHOT_FROM = 10_000
 
 def take_snapshot(min_documents: int | None = None) -> FacetSnapshot | None:
     """Number the public log afresh and keep the bitmaps of its facet values, of each
-    word in at least ``min_documents`` public entries, and of each phrase of two such
-    words found as often; None, and no snapshot, when the public log has fewer entries
+    word in at least ``min_documents`` public entries, and of each phrase of two or three
+    such words found as often; None, and no snapshot, when the public log has fewer entries
     than that (a small log counts its matches itself).
 
     Saves go on meanwhile: the snapshot is of the log as it stood when this began, and

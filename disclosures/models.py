@@ -1293,7 +1293,8 @@ class FacetSnapshot(models.Model):
 
 class FacetBitmap(models.Model):
     """Which positions of a snapshot hold one facet value, one common word or one common
-    phrase of two words: a bit per position, packed little-endian into 64-bit words."""
+    phrase of two or three words: a bit per position, packed little-endian into 64-bit
+    words."""
 
     class Kind(models.TextChoices):
         OUTCOME = "o", "outcome"
@@ -1301,7 +1302,7 @@ class FacetBitmap(models.Model):
         EXEMPTION = "e", "exemption"
         KEYWORD = "k", "keyword"
         TERM = "t", "word"
-        PHRASE = "p", "two-word phrase"
+        PHRASE = "p", "phrase of two or three words"
 
     snapshot = models.ForeignKey(FacetSnapshot, on_delete=models.CASCADE, related_name="bitmaps")
     kind = models.CharField(max_length=1, choices=Kind.choices)

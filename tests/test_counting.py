@@ -1364,9 +1364,9 @@ def test_a_hyphenated_word_and_a_word_after_its_parts_read_as_a_pair(compounds, 
 @pytest.mark.parametrize(
     "text",
     [
-        '"body-worn"',  # nothing after the parts: not read as the word alone
+        '"body-worn video footage"',  # in one entry only
         '"video body-worn"',
-        '"body worn video"',  # three words
+        '"body worn video policy"',  # four words
         '"up-to-date systems"',  # 'up-to-d' <4> 'system': too far apart to keep
     ],
 )
@@ -1400,6 +1400,139 @@ def test_a_hyphenated_word_near_the_last_position_reads_as_postgresql_does(db):
     query = as_tsquery('"video body-worn"')
     assert not positions_found(snapshot, query).any()
     assert bitmaps.matching(snapshot, query) is None  # found by ids
+
+
+# --- Phrases of three words ----------------------------------------------------------------
+
+
+@pytest.fixture
+def triples(db):
+    """Entries with phrases of three words, and their pairs in the same entries apart;
+    counted at two entries."""
+    for title in [
+        "Body worn video policy",
+        "Body worn video review",
+        "Body worn video review",
+        "Body worn cameras and worn video",  # both pairs, never the three words
+        "Body worn cameras and worn video",
+        "Video worn body",
+        "Physical or mental health of officers",
+        "Physical or mental health of staff",
+        "Physical or mental wellbeing and mental health",  # both pairs apart
+        "Physical or mental wellbeing and mental health",
+        "Body-worn video footage",
+        "Body-worn video footage kept",
+    ]:
+        DisclosureFactory(title=title)
+    for state in ("draft", "withdrawn", "scheduled"):
+        DisclosureFactory(title=f"Worn video body {state}", **{state: True})
+        DisclosureFactory(title=f"Worn video body {state}", **{state: True})
+    refresh()
+
+
+@pytest.mark.parametrize(
+    ("text", "triple"),
+    [
+        ('"body worn video"', "'bodi' <-> 'worn' <-> 'video'"),
+        ('"physical or mental health"', "'physic' <2> 'mental' <-> 'health'"),
+        ('"body-worn video footage"', "'body-worn' <3> 'video' <-> 'footag'"),
+        ('"body-worn"', "'body-worn' <-> 'bodi' <-> 'worn'"),  # the word and its parts
+        ('"body worn video" -review', "'bodi' <-> 'worn' <-> 'video'"),
+    ],
+)
+def test_a_phrase_of_three_counted_words_reads_its_own_bits(triples, text, triple):
+    """Exactly the entries holding the three words in a row: not those holding its two
+    pairs apart, which the pairs' bits ANDed would give."""
+    query = as_tsquery(text)
+    snapshot = current_snapshot()
+    assert snapshot.bits_of(triple) is not None
+    found = bitmaps.matching(snapshot, query)
+    assert found is not None
+    assert (found == positions_found(snapshot, query)).all()
+    assert bitmaps.bit_count(found) >= 2
+    assert from_bitmaps(f"q={text}") == over_matches(f"q={text}")
+
+
+def test_two_pairs_apart_are_not_a_phrase_of_three(triples):
+    snapshot = current_snapshot()
+    pairs = snapshot.bits_of("'bodi' <-> 'worn'") & snapshot.bits_of("'worn' <-> 'video'")
+    triple = snapshot.bits_of("'bodi' <-> 'worn' <-> 'video'")
+    assert bitmaps.bit_count(pairs) == bitmaps.bit_count(triple) + 2
+    assert bitmaps.bit_count(triple) == 5  # "body-worn video" holds its parts, then video
+
+
+def test_only_phrases_of_three_in_enough_public_entries_get_bits(triples):
+    keys = phrase_bits(FacetSnapshot.objects.get().pk)
+    assert "'bodi' <-> 'worn' <-> 'video' <-> 'review'" not in keys  # four words
+    assert "'video' <-> 'worn' <-> 'bodi'" not in keys  # in one public entry only
+    assert "'worn' <-> 'video' <-> 'bodi'" not in keys  # in entries not public
+    assert "'bodi' <-> 'worn' <-> 'camera'" in keys
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        '"body worn video review"',  # four words
+        '"video worn body"',  # in one public entry only
+        '"worn video body"',  # in entries not public only
+    ],
+)
+def test_other_phrases_of_three_or_more_are_found_by_ids(triples, text):
+    snapshot = current_snapshot()
+    assert bitmaps.matching(snapshot, as_tsquery(text)) is None
+    assert from_bitmaps(f"q={text}") == over_matches(f"q={text}")
+
+
+def test_a_delta_reads_the_full_snapshots_phrases_of_three_in_its_entries(triples):
+    DisclosureFactory(title="Body worn video trial")
+    DisclosureFactory(title="Body worn cameras and worn video")
+    Disclosure.objects.filter(title="Body worn video policy").update(title="Tasers policy")
+    Disclosure.objects.filter(title="Worn video body draft").update(
+        status=Disclosure.Status.PUBLISHED, published_at=timezone.now()
+    )
+    take_delta()
+    snapshot = current_snapshot()
+    for text in ['"body worn video"', '"physical or mental health"', '"worn video body"']:
+        query = as_tsquery(text)
+        found = bitmaps.matching(snapshot, query)
+        if text != '"worn video body"':  # no bits in the full snapshot: none in its delta
+            assert found is not None, text
+            assert (found == positions_found(snapshot, query)).all(), text
+        assert from_bitmaps(f"q={text}") == over_matches(f"q={text}"), text
+
+
+def test_every_phrase_kept_holds_the_entries_postgresql_finds(db):
+    """Entries of random words from a few, stop words among them: every phrase of two
+    or three words with bits holds exactly the entries its query finds."""
+    rng = np.random.default_rng(7)
+    vocabulary = ["police", "body", "worn", "video", "of", "the", "force", "use", "camera"]
+    for _ in range(60):
+        DisclosureFactory(title=" ".join(rng.choice(vocabulary, size=rng.integers(3, 12))))
+    refresh(min_documents=3)
+    snapshot = current_snapshot()
+    kept = phrase_bits(FacetSnapshot.objects.get().pk)
+    assert sum(key.count("'") == 6 for key in kept) > 20  # many phrases of three words
+    for phrase in kept:
+        assert (snapshot.bits_of(phrase) == positions_found(snapshot, phrase)).all(), phrase
+
+
+def test_phrases_of_three_hold_past_the_last_position_postgresql_keeps(db):
+    """Past position 16383 the words share the last position: "worn" and "video" there
+    follow "body" once, and each other not at all, as PostgreSQL reads it."""
+    request = " ".join(["filler"] * 16379 + ["use", "body", "worn", "video", "police"])
+    for _ in range(2):
+        DisclosureFactory(title="Report", request_text=request)
+    refresh(min_documents=2)
+    snapshot = current_snapshot()
+    for text in ['"use body worn"', '"body worn video"', '"use body video"', '"worn video police"']:
+        query = as_tsquery(text)
+        found = bitmaps.matching(snapshot, query)
+        expected = positions_found(snapshot, query)
+        if found is None:  # no bits: PostgreSQL finds none either
+            assert not expected.any(), text
+        else:
+            assert (found == expected).all(), text
+    assert bitmaps.matching(snapshot, as_tsquery('"use body worn"')) is not None
 
 
 def test_undated_entries_come_first_in_the_logs_order_before_any_date():

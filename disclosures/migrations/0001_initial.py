@@ -286,7 +286,7 @@ class Migration(migrations.Migration):
             name='FacetBitmap',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('o', 'outcome'), ('y', 'year'), ('e', 'exemption'), ('k', 'keyword'), ('t', 'word'), ('p', 'two-word phrase')], max_length=1)),
+                ('kind', models.CharField(choices=[('o', 'outcome'), ('y', 'year'), ('e', 'exemption'), ('k', 'keyword'), ('t', 'word'), ('p', 'phrase of two or three words')], max_length=1)),
                 ('key', models.TextField()),
                 ('bits', models.BinaryField()),
                 ('snapshot', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='bitmaps', to='disclosures.facetsnapshot')),

@@ -173,7 +173,6 @@ def test_handling_columns_say_how_long_each_answer_took(client, log):
     assert by_title["Overtime paid"]["working_days"] == ""
 
 
-@pytest.mark.django_db
 def test_a_due_date_in_the_next_year_is_counted_with_its_bank_holidays(client):
     """A row whose due date falls in January, after rows of earlier years: counted with
     that January's bank holidays, as on its page, whatever rows came before it."""

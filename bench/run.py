@@ -236,11 +236,8 @@ def choose_words(seed: int, size: int) -> dict:
         "two-word phrases without bits": [p for p in two_word if p not in with_bits],
         "hyphenated phrases with bits": hyphenated_with_bits,
         "long phrases with bits": long_with_bits,
-        "long phrases": [
-            p
-            for p in long_phrases + hyphenated
-            if p not in hyphenated_with_bits + long_with_bits and not has_bits(p)
-        ],
+        "long phrases": [p for p in long_phrases if p not in long_with_bits]
+        + [p for p in hyphenated if p not in hyphenated_with_bits],
         "several words": several,
         "misspellings": misspellings,
         "counts": counts,

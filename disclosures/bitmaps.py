@@ -763,6 +763,8 @@ class _WordsAndPhrases:
         self.folder = tempfile.TemporaryDirectory(prefix="foilog-snapshot-")
         self.pairs = self._found("pairs", len(words) ** 2 * len(PHRASE_DISTANCES))
         self.pair_keys: dict[int, str] = {}
+        # The kept pairs' codes, ascending: a triple's code holds its first pair's rank.
+        self.pair_codes = np.zeros(0, dtype=np.int64)
         self.triples: _Found | None = None  # counted once the pairs are
         self.positions_read: list[Path] = []
 
@@ -895,6 +897,12 @@ def _distinct(found: list[np.ndarray]) -> np.ndarray:
     return found[np.diff(found, prepend=-1) != 0]
 
 
+def _pair_code(first: np.ndarray, second: np.ndarray, index: int, word_count: int) -> np.ndarray:
+    """The codes of pairs of these words (by number), ``PHRASE_DISTANCES[index]`` apart:
+    the first word, the second, the distance (as ``_WordsAndPhrases._pair`` reads them)."""
+    return (first * word_count + second) * len(PHRASE_DISTANCES) + index
+
+
 def _pairs_in(values: np.ndarray, word_count: int, entry_bits: int) -> np.ndarray:
     """The distinct (pair, entry) pairs in the values read, ascending (see
     ``_WordsAndPhrases``; ``values`` ascending), each as the pair's code shifted left by
@@ -906,7 +914,7 @@ def _pairs_in(values: np.ndarray, word_count: int, entry_bits: int) -> np.ndarra
     found = []
     for index, distance in enumerate(PHRASE_DISTANCES):
         before, after = _following(at, every, distance)
-        code = (word[before] * word_count + word[after]) * len(PHRASE_DISTANCES) + index
+        code = _pair_code(word[before], word[after], index, word_count)
         found.append((code << entry_bits) | (at[before] >> _AT_BITS))
     return _distinct(found)
 
@@ -926,7 +934,7 @@ def _triples_in(
         """Of the words ``of``, those a kept pair starts, ``PHRASE_DISTANCES[index]``
         apart: (index into ``of``, index of the second word, the pair's rank)."""
         before, after = _following(at, of, PHRASE_DISTANCES[index])
-        pair_rank = rank[(word[of[before]] * word_count + word[after]) * distances + index]
+        pair_rank = rank[_pair_code(word[of[before]], word[after], index, word_count)]
         kept = pair_rank >= 0
         return before[kept], after[kept], pair_rank[kept]
 

@@ -1223,6 +1223,9 @@ class WholeLogFile(models.Model):
     rows = models.PositiveIntegerField(default=0)
     file = models.FileField(upload_to=whole_log_file_path, max_length=200, blank=True)
     compressed = models.FileField(upload_to=whole_log_file_path, max_length=200, blank=True)
+    # Where each row lies in ``file``, by disclosure id: filtered downloads are put
+    # together from it (see ``exports._from_built_file``).
+    row_places = models.FileField(upload_to=whole_log_file_path, max_length=200, blank=True)
 
     class Meta:
         constraints = [

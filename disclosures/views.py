@@ -261,7 +261,7 @@ class TimelinessCSVView(View):
             content_type="text/csv; charset=utf-8",
             headers={"Content-Disposition": f'attachment; filename="{filename}"'},
         )
-        # A byte-order mark, so that Excel reads the file as UTF-8 (see exports.csv_lines).
+        # A byte-order mark, so that Excel reads the file as UTF-8 (see exports.LAYOUTS).
         response.write("\ufeff")
         csv.writer(response).writerows(table)
         return response

@@ -366,10 +366,23 @@ def test_download_query_count_does_not_grow_with_rows(client, django_assert_num_
         DisclosureFactory(keywords=[f"Topic {n % 4}"], exemptions=["s40-2"])
     content(client.get(url))  # asks the worker to build the whole log's file
     # Until it is built: the log's state and the file's record, the exemptions' and
-    # keywords' names, then the rows.
+    # keywords' names, then the rows; a search too.
     with django_assert_num_queries(5):
         content(client.get(url))
-    # A search: no file, no state; the names, then the rows.
+    with django_assert_num_queries(5):
+        content(client.get(url, {"q": "request"}))
+
+
+@pytest.mark.parametrize("rows", [3, 30])
+@pytest.mark.parametrize("url", [CSV, JSON])
+def test_once_built_a_filtered_download_costs_three_queries(
+    client, media, run_worker, django_assert_num_queries, rows, url
+):
+    for n in range(rows):
+        DisclosureFactory(keywords=[f"Topic {n % 4}"], exemptions=["s40-2"])
+    content(client.get(url))
+    run_worker()
+    # The log's state, the file's record, the results' ids: no row is read.
     with django_assert_num_queries(3):
         content(client.get(url, {"q": "request"}))
 
@@ -377,9 +390,9 @@ def test_download_query_count_does_not_grow_with_rows(client, django_assert_num_
 def test_more_chunks_of_rows_cost_no_more_queries(client, django_assert_num_queries, monkeypatch):
     monkeypatch.setattr(exports, "CHUNK_SIZE", 10)
     DisclosureFactory.create_batch(25, keywords=["Drones"], exemptions=["s40-2"])
-    # The exemptions' and keywords' names, and the rows, read by a server-side cursor
-    # three chunks at a time.
-    with django_assert_num_queries(3):
+    # The log's state, no built file's record (so one is asked for), the exemptions' and
+    # keywords' names, and the rows, read by a server-side cursor three chunks at a time.
+    with django_assert_num_queries(6):
         lines = content(client.get(CSV, {"sort": "newest"})).splitlines()
     assert len(lines) == 1 + 25
     assert all("s40(2)" in line and "Drones" in line for line in lines[1:])
@@ -545,12 +558,66 @@ def test_a_withdrawal_makes_the_file_stale_at_once(client, log, media, run_worke
     assert b"FOI/23/1234" not in b"".join(rebuilt.streaming_content)
 
 
-def test_a_filtered_download_is_always_made_afresh(client, log, media, run_worker):
+# Filtered downloads, and the queries each costs once the whole log's file is built: the
+# log's state, the file's record, the results' ids (and the slugs of an exemption and a
+# keyword looked up, as the filters check them).
+FILTERED = [
+    ({"q": "drones"}, 3),
+    ({"q": "drones", "sort": "oldest"}, 3),
+    ({"sort": "oldest"}, 3),
+    ({"outcome": ["not-held", "granted-in-part"]}, 3),
+    ({"exemption": "s40-2", "keyword": "drones"}, 5),
+    ({"q": "helicopters"}, 3),  # no results
+]
+
+
+def reads_the_built_file(client, url, params, **headers) -> tuple[bool, str]:
+    """Whether the download looked up the built file, and what it sent."""
+    with CaptureQueriesContext(connection) as queries:
+        sent = content(client.get(url, params, headers=headers))
+    return any("disclosures_wholelogfile" in q["sql"] for q in queries.captured_queries), sent
+
+
+@pytest.mark.parametrize("url", [CSV, JSON])
+@pytest.mark.parametrize(("params", "queries"), FILTERED)
+def test_a_filtered_download_is_put_together_from_the_built_files_rows(
+    client, log, media, run_worker, django_assert_num_queries, url, params, queries
+):
+    made_afresh = content(client.get(url, params))  # asks the worker to build the file
+    run_worker()
+    with django_assert_num_queries(queries):  # no row read
+        response = client.get(url, params)
+        assert not isinstance(response, FileResponse)
+        assert content(response) == made_afresh
+    assert response["Content-Disposition"].startswith('attachment; filename="disclosures-')
+
+
+def test_a_change_makes_filtered_downloads_afresh_until_rebuilt(client, log, media, run_worker):
     whole_log(client)
     run_worker()
-    filtered = client.get(CSV, {"q": "drones"})
-    assert not isinstance(filtered, FileResponse)
-    assert len(csv_rows(filtered)) == 4  # of the log's five
+    Disclosure.objects.get(reference="FOI/23/1234").withdraw("Named a witness.")
+    fresh = csv_rows(client.get(CSV, {"q": "drones"}))
+    assert len(fresh) == 3 and "FOI/23/1234" not in {row["reference"] for row in fresh}
+    tasks.keep_whole_log_files_current.call()
+    assert csv_rows(client.get(CSV, {"q": "drones"})) == fresh
+
+
+def test_a_download_in_another_language_is_made_afresh(client, log, media, run_worker):
+    # The built file is written in the site's language (its outcome labels).
+    whole_log(client)
+    run_worker()
+    assert reads_the_built_file(client, CSV, {"q": "drones"})[0]
+    looked_up, sent = reads_the_built_file(client, CSV, {"q": "drones"}, accept_language="cy")
+    assert not looked_up
+    assert sent == reads_the_built_file(client, CSV, {"q": "drones"})[1]
+
+
+def test_a_built_file_gone_from_disk_means_a_download_made_afresh(client, log, media, run_worker):
+    made_afresh = content(client.get(JSON, {"q": "drones"}))
+    run_worker()
+    built = WholeLogFile.objects.get(kind="json")
+    built.file.storage.delete(built.file.name)  # as by a rebuild while this one starts
+    assert content(client.get(JSON, {"q": "drones"})) == made_afresh
 
 
 def test_a_process_streams_only_a_few_downloads_at_once(client, log, monkeypatch):

@@ -277,6 +277,7 @@ class Migration(migrations.Migration):
                 ('rows', models.PositiveIntegerField(default=0)),
                 ('file', models.FileField(blank=True, max_length=200, upload_to=disclosures.models.whole_log_file_path)),
                 ('compressed', models.FileField(blank=True, max_length=200, upload_to=disclosures.models.whole_log_file_path)),
+                ('row_places', models.FileField(blank=True, max_length=200, upload_to=disclosures.models.whole_log_file_path)),
             ],
             options={
                 'constraints': [models.UniqueConstraint(fields=('kind', 'site'), name='wholelogfile_one_per_site')],

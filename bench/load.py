@@ -10,7 +10,7 @@ with gunicorn.conf.py (threaded workers) on 127.0.0.1 in production settings, as
 the whole log's downloads once and waits for the worker to build their files, then sends
 ``--users`` simulated visitors at it for ``--duration`` seconds: browsing the home page
 and the list, searching, filtering, reading disclosures and downloading (the whole log's
-built files, and filtered downloads streamed afresh). Each visitor has its own address,
+built files, and filtered downloads streamed). Each visitor has its own address,
 passed as the proxy in front would pass it. Every request goes to 127.0.0.1 only, and
 every loop stops at the deadline. It prints per-page latency percentiles and every
 error; a download the limits refuse (429, or 503 "busy with other downloads") is an
@@ -326,7 +326,7 @@ class Visitor:
         if kind == "exemption":
             return kind, f"/exemptions/{rng.choice(sample['exemptions'])}/", {}
         # Downloads: the whole log (a built file) half the time, else a filtered one,
-        # made afresh and streamed.
+        # streamed (from the built file's rows while it is current).
         if rng.random() < 0.5:
             return "download: whole log", rng.choice(WHOLE_LOG), {}
         query = rng.choice(

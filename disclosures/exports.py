@@ -156,11 +156,16 @@ def records(queryset: QuerySet, site: str) -> Iterator[tuple[int, list[str]]]:
     the order of COLUMNS; fetched CHUNK_SIZE at a time. ``site`` (scheme and host) makes
     the permalinks absolute.
 
-    What every row shares is taken now, in the request: the outcome labels in its
-    language, and the permalinks' route (``Disclosure.absolute_urls``). The rows are
-    made later, while the response streams.
+    What every row shares is taken now, in the request: the outcome labels, and the
+    permalinks' route (``Disclosure.absolute_urls``). The rows are made later, while the
+    response streams.
+
+    The labels are in the site's language whatever the page's, as the timeliness
+    table's headings are: a download is data, the same file for every visitor, so the
+    whole log's built file serves them all.
     """
-    labels = {value: str(label) for value, label in Outcome.choices}
+    with translation.override(settings.LANGUAGE_CODE):
+        labels = {value: str(label) for value, label in Outcome.choices}
     return _rows(queryset, site, labels, Disclosure.absolute_urls())
 
 
@@ -447,11 +452,9 @@ def _attachment(kind: str) -> str:
 
 def current_file(kind: str, site: str) -> WholeLogFile | None:
     """The built file of the whole public log for ``site`` when it holds the log as it
-    stands now, as this request would have it written; else None, and downloads are made
-    afresh. Asked for from an address for the first time, the worker builds it from
-    then on, after every change (see ``tasks.keep_whole_log_files_current``)."""
-    if translation.get_language() != settings.LANGUAGE_CODE:
-        return None  # its outcome labels and permalinks are in the site's language
+    stands now; else None, and downloads are made afresh. Asked for from an address for
+    the first time, the worker builds it from then on, after every change (see
+    ``tasks.keep_whole_log_files_current``)."""
     version = freshness.log_state().digest
     built = WholeLogFile.objects.filter(kind=kind, site=site).first()
     if built is None:
@@ -534,15 +537,11 @@ def build_whole_log_file(built: WholeLogFile) -> WholeLogFile:
     ones are in place.
 
     Rows and version are read in one transaction that sees the log at one moment, so a
-    file holds exactly the log of its version. It is written in the site's language,
-    which requests in another language do not use (see ``current_file``).
+    file holds exactly the log of its version.
     """
     layout = LAYOUTS[built.kind]
     outermost = not connection.in_atomic_block
-    with (
-        translation.override(settings.LANGUAGE_CODE),
-        tempfile.TemporaryDirectory(prefix="foilog-download-") as folder,
-    ):
+    with tempfile.TemporaryDirectory(prefix="foilog-download-") as folder:
         plain, packed = Path(folder) / "plain", Path(folder) / "packed"
         with transaction.atomic():
             if outermost:

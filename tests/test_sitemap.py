@@ -56,6 +56,15 @@ def test_every_public_disclosure_is_listed_with_its_last_change(client, unpublis
     }
 
 
+def test_awkward_references_are_listed_at_their_pages_addresses(client):
+    awkward = [
+        DisclosureFactory(reference=reference)
+        for reference in ["FOI 2024/7", "ÉIR-12#3", "a?b=c&d", "100%", "//lead"]
+    ]
+    listed = locations(xml(client.get("/sitemap-disclosures.xml")))
+    assert sorted(listed) == sorted(f"http://testserver{d.get_absolute_url()}" for d in awkward)
+
+
 def test_unpublished_disclosures_and_their_keywords_are_absent(client, unpublished):
     DisclosureFactory(keywords=["Drones"])
     everything = b"".join(

@@ -348,11 +348,12 @@ class Layout:
         ``rows`` (each ``row`` written and encoded, or its bytes in a built file) after
         ``lead`` or ``between``, then the tail."""
         yield False, self.head.encode()
-        before = self.lead.encode()
+        before, between = self.lead.encode(), self.between.encode()
         for row in rows:
-            yield False, before
+            if before:  # none between a CSV's lines
+                yield False, before
             yield True, row
-            before = self.between.encode()
+            before = between
         yield False, self.tail.encode()
 
 
